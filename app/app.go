@@ -1,0 +1,191 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+
+	"nightjar/storage/catalog"
+	"nightjar/storage/logging"
+	"nightjar/storage/secrets"
+	"nightjar/ui"
+)
+
+// App holds the services of one Nightjar process.
+type App struct {
+	DataDir string
+	Log     *slog.Logger
+	DB      *catalog.DB
+	Secrets *secrets.Store
+
+	closers []closer
+}
+
+type closer struct {
+	name string
+	fn   func() error
+}
+
+// onClose registers fn to run at Close; closers run in reverse order.
+func (a *App) onClose(name string, fn func() error) {
+	a.closers = append(a.closers, closer{name, fn})
+}
+
+// Close closes every service in the reverse order of opening and returns
+// the first error.
+func (a *App) Close() error {
+	var first error
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		c := a.closers[i]
+		if err := c.fn(); err != nil {
+			if a.Log != nil {
+				a.Log.Warn("close failed", "service", c.name, "err", err)
+			}
+			if first == nil {
+				first = fmt.Errorf("close %s: %w", c.name, err)
+			}
+		}
+	}
+	a.closers = nil
+	return first
+}
+
+// Open builds the services on the data directory in g. On error every
+// service opened so far is closed again, and the error carries a hint.
+func Open(g globalFlags) (*App, error) {
+	a := &App{}
+	ok := false
+	defer func() {
+		if !ok {
+			a.Close()
+		}
+	}()
+
+	dir := g.dataDir
+	if dir == "" {
+		d, err := defaultDataDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errDataDir, err)
+	}
+	a.DataDir = dir
+	if err := prepareDataDir(dir); err != nil {
+		return nil, err
+	}
+	level, err := logging.ParseLevel(g.logLevel)
+	if err != nil {
+		return nil, err
+	}
+
+	// The catalogue's file lock is the single-instance guard, so it comes
+	// before anything else writes into the data directory.
+	db, err := catalog.Open(dir, catalog.Options{})
+	if err != nil {
+		return nil, err
+	}
+	a.DB = db
+	a.onClose("catalogue", db.Close)
+
+	logDir, err := logging.Dir(dir)
+	if err != nil {
+		return nil, err
+	}
+	lf, err := logging.OpenRotating(filepath.Join(logDir, "nightjar.log"))
+	if err != nil {
+		return nil, err
+	}
+	a.onClose("log file", lf.Close)
+	a.Log = logging.NewLogger(lf, level)
+
+	crash, err := os.OpenFile(filepath.Join(logDir, "crash.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open crash log: %w", err)
+	}
+	if err := debug.SetCrashOutput(crash, debug.CrashOptions{}); err != nil {
+		crash.Close()
+		return nil, fmt.Errorf("set crash output: %w", err)
+	}
+	a.onClose("crash log", func() error {
+		debug.SetCrashOutput(nil, debug.CrashOptions{})
+		return crash.Close()
+	})
+
+	a.Secrets = &secrets.Store{}
+	a.Log.Info("nightjar started", "version", Version, "data_dir", dir, "pid", os.Getpid())
+	ok = true
+	return a, nil
+}
+
+// hintFor returns the hint for errors from Open.
+func hintFor(err error) string {
+	var oe *catalog.OpenError
+	switch {
+	case errors.As(err, &oe):
+		return oe.Hint()
+	case errors.Is(err, errDataDir):
+		return "Choose a folder you can write to with --data-dir DIR, or fix the folder's permissions."
+	}
+	return secrets.Hint(err)
+}
+
+func runGUI(g globalFlags, stderr io.Writer) int {
+	a, err := Open(g)
+	if err != nil {
+		if errors.Is(err, catalog.ErrLocked) {
+			// One clear line: the guard must not bury the message.
+			fmt.Fprintf(stderr, "nightjar: another Nightjar is already running with data dir %s; switch to that window or use --data-dir\n", filepath.Dir(pathOf(err)))
+			return exitError
+		}
+		return fail(stderr, err, hintFor(err))
+	}
+	defer a.Close()
+	ctx, stop := signalContext()
+	defer stop()
+	err = ui.Run(ctx, &guiServices{a}, ui.WindowConfig{
+		Title:   "Nightjar",
+		Version: versionString(),
+		DataDir: a.DataDir,
+	})
+	if err != nil {
+		a.Log.Error("ui stopped", "err", err)
+		return fail(stderr, err, "")
+	}
+	a.Log.Info("nightjar stopped")
+	return exitOK
+}
+
+func pathOf(err error) string {
+	var oe *catalog.OpenError
+	if errors.As(err, &oe) {
+		return oe.Path
+	}
+	return ""
+}
+
+// guiServices adapts App to ui.Services.
+type guiServices struct{ a *App }
+
+func (s *guiServices) CameraCount() (int, error) {
+	cams, err := s.a.DB.Cameras()
+	return len(cams), err
+}
+
+func (s *guiServices) CheckKeyring(ctx context.Context) error {
+	err := s.a.Secrets.Check(ctx)
+	if err != nil {
+		s.a.Log.Warn("keyring unavailable", "err", err)
+	}
+	return err
+}
+
+func (s *guiServices) KeyringHint(err error) string { return secrets.Hint(err) }

@@ -1,0 +1,131 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"syscall"
+)
+
+// Version is the release version; the build may override it with
+// -ldflags "-X nightjar/app.Version=...".
+var Version = "0.1.0-dev"
+
+// exit codes
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+const usageLine = "usage: nightjar [--data-dir DIR] [--log-level LEVEL] [--demo] [COMMAND] (see 'nightjar help')"
+
+const helpText = `Nightjar: a privacy-first video management client for IP cameras.
+
+Usage:
+  nightjar [flags]            start the desktop app
+  nightjar [flags] COMMAND    run a command without the GUI
+
+Flags:
+  --data-dir DIR      where the catalogue and logs live (default: %s)
+  --log-level LEVEL   debug, info, warn or error (default: info)
+  --demo              start with simulated demo cameras
+
+Commands:
+  version             print the version
+  help                print this help
+
+Nothing Nightjar records or stores leaves this PC.
+`
+
+// globalFlags are accepted before any command.
+type globalFlags struct {
+	dataDir  string
+	logLevel string
+	demo     bool
+}
+
+// Main runs Nightjar with the arguments after the program name and returns
+// the process exit code.
+func Main(args []string) int {
+	return run(args, os.Stdout, os.Stderr)
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	var g globalFlags
+	fs := flag.NewFlagSet("nightjar", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&g.dataDir, "data-dir", "", "")
+	fs.StringVar(&g.logLevel, "log-level", "info", "")
+	fs.BoolVar(&g.demo, "demo", false, "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printHelp(stdout)
+			return exitOK
+		}
+		return usageError(stderr, err.Error())
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		return runGUI(g, stderr)
+	}
+	switch cmd := rest[0]; cmd {
+	case "version":
+		if len(rest) > 1 {
+			return usageError(stderr, fmt.Sprintf("version takes no arguments, got %q", rest[1]))
+		}
+		fmt.Fprintln(stdout, versionString())
+		return exitOK
+	case "help":
+		printHelp(stdout)
+		return exitOK
+	default:
+		return usageError(stderr, fmt.Sprintf("unknown command %q", cmd))
+	}
+}
+
+func usageError(w io.Writer, msg string) int {
+	fmt.Fprintf(w, "nightjar: %s\n%s\n", msg, usageLine)
+	return exitUsage
+}
+
+func printHelp(w io.Writer) {
+	def, err := defaultDataDir()
+	if err != nil {
+		def = "the OS config directory + /nightjar"
+	}
+	fmt.Fprintf(w, helpText, def)
+}
+
+func versionString() string {
+	rev := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				rev = " " + s.Value[:12]
+			}
+		}
+	}
+	return fmt.Sprintf("nightjar %s%s (%s, %s/%s)", Version, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// signalContext is cancelled on SIGINT or SIGTERM.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// fail prints a one-line error and, when there is one, a hint line, in the
+// style of age's CLI, and returns exitError.
+func fail(w io.Writer, err error, hint string) int {
+	fmt.Fprintf(w, "nightjar: %v\n", err)
+	if hint != "" {
+		fmt.Fprintf(w, "hint: %s\n", hint)
+	}
+	return exitError
+}

@@ -1,0 +1,13 @@
+// Command nightjar is a privacy-first desktop video management client for IP
+// cameras. Everything it does lives in package app.
+package main
+
+import (
+	"os"
+
+	"nightjar/app"
+)
+
+func main() {
+	os.Exit(app.Main(os.Args[1:]))
+}

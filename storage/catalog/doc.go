@@ -1,0 +1,13 @@
+// Package catalog is Nightjar's bbolt database, nightjar.db in the data
+// directory: camera records, settings and, later, segment rows and events.
+//
+// Opening it takes bbolt's exclusive file lock, which is also Nightjar's
+// single-instance guard: a second process on the same data directory gets
+// ErrLocked within OpenTimeout instead of waiting forever.
+//
+// # Caveats
+//
+// The catalogue never holds a secret. Camera passwords and keys live in the
+// OS keyring (storage/secrets); records here hold at most a user name, and
+// stream URIs are stored without userinfo.
+package catalog

@@ -1,0 +1,133 @@
+package secrets
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// memKeyring is an in-memory Backend for unit tests of the Store's own logic.
+type memKeyring struct {
+	mu    sync.Mutex
+	m     map[string]string
+	delay time.Duration
+	err   error
+}
+
+func (k *memKeyring) Set(s, key, v string) error {
+	time.Sleep(k.delay)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.err != nil {
+		return k.err
+	}
+	if k.m == nil {
+		k.m = map[string]string{}
+	}
+	k.m[s+"/"+key] = v
+	return nil
+}
+
+func (k *memKeyring) Get(s, key string) (string, error) {
+	time.Sleep(k.delay)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.err != nil {
+		return "", k.err
+	}
+	v, ok := k.m[s+"/"+key]
+	if !ok {
+		return "", ErrNotFound
+	}
+	return v, nil
+}
+
+func (k *memKeyring) Delete(s, key string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, ok := k.m[s+"/"+key]; !ok {
+		return ErrNotFound
+	}
+	delete(k.m, s+"/"+key)
+	return nil
+}
+
+func TestStoreTimeout(t *testing.T) {
+	s := &Store{Backend: &memKeyring{delay: time.Second}, Timeout: 50 * time.Millisecond}
+	start := time.Now()
+	_, err := s.Get(context.Background(), "cam-1")
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("want ErrTimeout, got %v", err)
+	}
+	if time.Since(start) > 500*time.Millisecond {
+		t.Fatalf("Get blocked for %v past its timeout", time.Since(start))
+	}
+	if Hint(err) == "" {
+		t.Fatal("timeout has no hint")
+	}
+}
+
+func TestStoreUnavailable(t *testing.T) {
+	s := &Store{Backend: &memKeyring{err: errors.New("org.freedesktop.secrets was not provided")}}
+	err := s.Set(context.Background(), "cam-1", "pw")
+	if !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("want ErrUnavailable, got %v", err)
+	}
+	var ke *Error
+	if !errors.As(err, &ke) || ke.Op != "set" || ke.Key != "cam-1" {
+		t.Fatalf("want *Error{set cam-1}, got %#v", err)
+	}
+	if strings.Contains(err.Error(), "pw") && !strings.Contains(err.Error(), "provided") {
+		t.Fatalf("error leaks the secret: %v", err)
+	}
+	if !strings.Contains(Hint(err), "plain text") {
+		t.Fatalf("hint does not explain: %q", Hint(err))
+	}
+}
+
+// TestOSKeyringRoundTrip runs against the real OS keyring: gnome-keyring
+// under dbus-run-session in 'make test'. Outside that setup there is no
+// Secret Service and the test says so instead of passing silently.
+func TestOSKeyringRoundTrip(t *testing.T) {
+	s := &Store{Service: "nightjar-test"}
+	ctx := context.Background()
+	if err := s.Check(ctx); err != nil {
+		if os.Getenv("NIGHTJAR_REQUIRE_KEYRING") == "" {
+			t.Skipf("no OS keyring here (%v); 'make test' provides one", err)
+		}
+		t.Fatalf("keyring required but unavailable: %v", err)
+	}
+	buf := make([]byte, 8)
+	rand.Read(buf)
+	key := "roundtrip-" + hex.EncodeToString(buf)
+	secret := "p@ss:w/rd-" + hex.EncodeToString(buf)
+
+	if err := s.Set(ctx, key, secret); err != nil {
+		t.Fatalf("set: %v", err)
+	}
+	got, err := s.Get(ctx, key)
+	if err != nil || got != secret {
+		t.Fatalf("get = %q, %v; want %q", got, err, secret)
+	}
+	if err := s.Set(ctx, key, secret+"2"); err != nil {
+		t.Fatalf("overwrite: %v", err)
+	}
+	if got, _ := s.Get(ctx, key); got != secret+"2" {
+		t.Fatalf("overwrite not seen: %q", got)
+	}
+	if err := s.Delete(ctx, key); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if _, err := s.Get(ctx, key); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("after delete: want ErrNotFound, got %v", err)
+	}
+	if err := s.Delete(ctx, key); err != nil {
+		t.Fatalf("second delete should be a no-op, got %v", err)
+	}
+}

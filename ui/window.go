@@ -1,0 +1,196 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Services is what the main window needs from the rest of Nightjar. app/
+// implements it; widget tests pass a fake.
+type Services interface {
+	// CameraCount returns how many cameras are configured.
+	CameraCount() (int, error)
+	// CheckKeyring reports whether the OS keyring can be used. The error's
+	// text and hint are shown to the user.
+	CheckKeyring(ctx context.Context) error
+	// KeyringHint says how to fix a keyring error, or "".
+	KeyringHint(err error) string
+}
+
+// Actions are the welcome screen's buttons. A nil action hides its button.
+type Actions struct {
+	FindCameras func()
+	AddCamera   func()
+	TryDemo     func()
+}
+
+// WindowConfig configures the main window.
+type WindowConfig struct {
+	Title   string
+	Version string
+	DataDir string
+	Actions Actions
+}
+
+// Page names, in navigation order.
+const (
+	PageLive     = "Live"
+	PagePlayback = "Playback"
+	PageCameras  = "Cameras"
+	PagePrivacy  = "Privacy"
+	PageAudit    = "Audit"
+	PageSettings = "Settings"
+)
+
+// MainWindow is Nightjar's main window: a navigation rail and one page.
+type MainWindow struct {
+	win  fyne.Window
+	app  fyne.App
+	svc  Services
+	cfg  WindowConfig
+	tabs *container.AppTabs
+
+	keyringStatus *widget.Label
+}
+
+// NewMainWindow builds the main window on a.
+func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
+	if cfg.Title == "" {
+		cfg.Title = "Nightjar"
+	}
+	w := &MainWindow{app: a, svc: svc, cfg: cfg, win: a.NewWindow(cfg.Title)}
+	w.keyringStatus = widget.NewLabel("Checking the OS keyring…")
+	w.keyringStatus.Wrapping = fyne.TextWrapWord
+	w.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(PageLive, theme.MediaVideoIcon(), w.livePage()),
+		container.NewTabItemWithIcon(PagePlayback, theme.MediaPlayIcon(), placeholder(PagePlayback,
+			"Recorded footage will be here: a timeline per camera with segments, gaps, motion events and bookmarks, and export of clips and snapshots as signed evidence bundles.")),
+		container.NewTabItemWithIcon(PageCameras, theme.ComputerIcon(), placeholder(PageCameras,
+			"Your cameras will be listed here with their live status: online, offline, wrong password, clock skewed or still on a factory password. Find cameras on your network or add one by address.")),
+		container.NewTabItemWithIcon(PagePrivacy, theme.VisibilityOffIcon(), w.privacyPage()),
+		container.NewTabItemWithIcon(PageAudit, theme.ListIcon(), placeholder(PageAudit,
+			"The audit log will be here: who viewed, moved, exported or erased what and when, in a hash-chained log that 'nightjar audit verify' checks.")),
+		container.NewTabItemWithIcon(PageSettings, theme.SettingsIcon(), w.settingsPage()),
+	)
+	w.tabs.SetTabLocation(container.TabLocationLeading)
+	w.win.SetContent(w.tabs)
+	w.win.Resize(fyne.NewSize(1280, 800))
+	w.installShortcuts()
+	w.refreshKeyring()
+	return w
+}
+
+// Window returns the underlying Fyne window.
+func (w *MainWindow) Window() fyne.Window { return w.win }
+
+// ShowPage switches to the named page.
+func (w *MainWindow) ShowPage(name string) {
+	for _, it := range w.tabs.Items {
+		if it.Text == name {
+			w.tabs.Select(it)
+			return
+		}
+	}
+}
+
+// CurrentPage returns the name of the page on show.
+func (w *MainWindow) CurrentPage() string { return w.tabs.Selected().Text }
+
+func (w *MainWindow) installShortcuts() {
+	// Ctrl+Q on Linux and Windows, Cmd+Q on macOS.
+	w.win.Canvas().AddShortcut(&desktopShortcut{key: fyne.KeyQ, mod: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		w.app.Quit()
+	})
+	w.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyF11 {
+			w.win.SetFullScreen(!w.win.FullScreen())
+		}
+	})
+}
+
+func (w *MainWindow) livePage() fyne.CanvasObject {
+	n, err := w.svc.CameraCount()
+	if err == nil && n == 0 {
+		return newWelcome(w.cfg.Actions, w.ShowPage)
+	}
+	msg := fmt.Sprintf("The live wall of your %d cameras will be here: 1, 2×2, 3×3 and 4×4 layouts, fullscreen on double-click, PTZ from the keyboard.", n)
+	if err != nil {
+		msg = "The camera list could not be read: " + err.Error()
+	}
+	return placeholder(PageLive, msg)
+}
+
+func (w *MainWindow) privacyPage() fyne.CanvasObject {
+	intro := widget.NewLabel("Retention periods, masking zones, roles and default-password warnings will be set here. Nightjar keeps everything on this PC: no cloud, no telemetry.")
+	intro.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(
+		widget.NewLabelWithStyle(PagePrivacy, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		intro,
+		widget.NewSeparator(),
+		widget.NewLabelWithStyle("Secrets", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		w.keyringStatus,
+	)
+}
+
+func (w *MainWindow) settingsPage() fyne.CanvasObject {
+	themeChoice := widget.NewRadioGroup([]string{"Follow the system", "Light", "Dark"}, func(s string) {
+		mode := ThemeSystem
+		switch s {
+		case "Light":
+			mode = ThemeLight
+		case "Dark":
+			mode = ThemeDark
+		}
+		w.app.Settings().SetTheme(nightjarTheme{mode: mode})
+	})
+	themeChoice.SetSelected("Follow the system")
+	themeChoice.Horizontal = true
+	form := widget.NewForm(
+		widget.NewFormItem("Theme", themeChoice),
+		widget.NewFormItem("Data folder", widget.NewLabel(w.cfg.DataDir)),
+		widget.NewFormItem("Version", widget.NewLabel(w.cfg.Version)),
+		widget.NewFormItem("Shortcuts", widget.NewLabel("Ctrl+Q quit · F11 fullscreen")),
+	)
+	return container.NewVBox(widget.NewLabelWithStyle(PageSettings, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), form)
+}
+
+func (w *MainWindow) refreshKeyring() {
+	runAsync(10*time.Second, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, w.svc.CheckKeyring(ctx)
+	}, func(_ struct{}, err error) {
+		if err == nil {
+			w.keyringStatus.SetText("Passwords and keys are kept in the OS keyring. None is written to disk in plain text.")
+			return
+		}
+		text := "The OS keyring is not available: " + err.Error() + "."
+		if h := w.svc.KeyringHint(err); h != "" {
+			text += " " + h
+		}
+		w.keyringStatus.SetText(text)
+	})
+}
+
+// placeholder is a page that says what will be on it.
+func placeholder(title, text string) fyne.CanvasObject {
+	body := widget.NewLabel(text)
+	body.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), body)
+}
+
+// desktopShortcut is a key plus modifier shortcut.
+type desktopShortcut struct {
+	key fyne.KeyName
+	mod fyne.KeyModifier
+}
+
+func (s *desktopShortcut) ShortcutName() string {
+	return fmt.Sprintf("nightjar:%d+%s", s.mod, s.key)
+}
+func (s *desktopShortcut) Key() fyne.KeyName     { return s.key }
+func (s *desktopShortcut) Mod() fyne.KeyModifier { return s.mod }
