@@ -13,5 +13,4 @@ chmod 700 "$XDG_RUNTIME_DIR"
 # --unlock reads the login keyring password from stdin and creates the
 # keyring when it does not exist. Its stdout holds variables to export.
 eval "$(printf 'nightjar-test-keyring' | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null | sed 's/^/export /')"
-export NIGHTJAR_REQUIRE_KEYRING=1
 "$@"

@@ -56,7 +56,9 @@ type MainWindow struct {
 	cfg  WindowConfig
 	tabs *container.AppTabs
 
-	keyringStatus *widget.Label
+	keyringStatus  *widget.Label
+	keyringChecked chan struct{} // closed once the keyring status is known
+	quit           func()        // defaults to the app's Quit
 }
 
 // NewMainWindow builds the main window on a.
@@ -64,7 +66,7 @@ func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
 	if cfg.Title == "" {
 		cfg.Title = "Nightjar"
 	}
-	w := &MainWindow{app: a, svc: svc, cfg: cfg, win: a.NewWindow(cfg.Title)}
+	w := &MainWindow{app: a, svc: svc, cfg: cfg, win: a.NewWindow(cfg.Title), quit: a.Quit, keyringChecked: make(chan struct{})}
 	w.keyringStatus = widget.NewLabel("Checking the OS keyring…")
 	w.keyringStatus.Wrapping = fyne.TextWrapWord
 	w.tabs = container.NewAppTabs(
@@ -105,7 +107,7 @@ func (w *MainWindow) CurrentPage() string { return w.tabs.Selected().Text }
 func (w *MainWindow) installShortcuts() {
 	// Ctrl+Q on Linux and Windows, Cmd+Q on macOS.
 	w.win.Canvas().AddShortcut(&desktopShortcut{key: fyne.KeyQ, mod: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
-		w.app.Quit()
+		w.quit()
 	})
 	w.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyF11 {
@@ -164,6 +166,7 @@ func (w *MainWindow) refreshKeyring() {
 	runAsync(10*time.Second, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, w.svc.CheckKeyring(ctx)
 	}, func(_ struct{}, err error) {
+		defer close(w.keyringChecked)
 		if err == nil {
 			w.keyringStatus.SetText("Passwords and keys are kept in the OS keyring. None is written to disk in plain text.")
 			return

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -98,7 +99,7 @@ func TestOSKeyringRoundTrip(t *testing.T) {
 	s := &Store{Service: "nightjar-test"}
 	ctx := context.Background()
 	if err := s.Check(ctx); err != nil {
-		if os.Getenv("NIGHTJAR_REQUIRE_KEYRING") == "" {
+		if os.Getenv("NIGHTJAR_FULL_TEST") == "" {
 			t.Skipf("no OS keyring here (%v); 'make test' provides one", err)
 		}
 		t.Fatalf("keyring required but unavailable: %v", err)
@@ -129,5 +130,32 @@ func TestOSKeyringRoundTrip(t *testing.T) {
 	}
 	if err := s.Delete(ctx, key); err != nil {
 		t.Fatalf("second delete should be a no-op, got %v", err)
+	}
+}
+
+// TestNoSecretService points D-Bus at a socket that does not exist, in a
+// child process (godbus caches its session connection per process), and
+// checks the Store fails fast with ErrUnavailable and a hint.
+func TestNoSecretService(t *testing.T) {
+	if os.Getenv("NIGHTJAR_SECRETS_CHILD") == "1" {
+		s := &Store{Timeout: 3 * time.Second}
+		err := s.Set(context.Background(), "cam-1", "pw")
+		if !errors.Is(err, ErrUnavailable) {
+			t.Fatalf("want ErrUnavailable, got %v", err)
+		}
+		if Hint(err) == "" {
+			t.Fatal("no hint")
+		}
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestNoSecretService$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "NIGHTJAR_SECRETS_CHILD=1", "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus")
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child failed: %v\n%s", err, out)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("missing keyring took %v to report", d)
 	}
 }

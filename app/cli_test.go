@@ -1,0 +1,112 @@
+package app
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"nightjar/storage/catalog"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = run(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestCLIVersionAndHelp(t *testing.T) {
+	code, out, _ := runCLI(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "nightjar "+Version) {
+		t.Fatalf("version: code %d, out %q", code, out)
+	}
+	code, out, _ = runCLI(t, "help")
+	if code != 0 || !strings.Contains(out, "--data-dir") || !strings.Contains(out, "Commands:") {
+		t.Fatalf("help: code %d, out %q", code, out)
+	}
+}
+
+func TestCLIUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"frobnicate"}, {"--no-such-flag"}, {"version", "extra"}, {"--log-level"}} {
+		code, out, errOut := runCLI(t, args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+		if out != "" {
+			t.Errorf("%v: wrote to stdout: %q", args, out)
+		}
+		lines := strings.Split(strings.TrimSpace(errOut), "\n")
+		if len(lines) != 2 || !strings.HasPrefix(lines[0], "nightjar: ") || !strings.HasPrefix(lines[1], "usage: nightjar") {
+			t.Errorf("%v: want one error line and a usage line, got %q", args, errOut)
+		}
+	}
+}
+
+func TestBadLogLevel(t *testing.T) {
+	code, _, errOut := runCLI(t, "--data-dir", t.TempDir(), "--log-level", "loud")
+	if code != 1 || !strings.Contains(errOut, "unknown log level") {
+		t.Fatalf("code %d, stderr %q", code, errOut)
+	}
+}
+
+func TestUnwritableDataDir(t *testing.T) {
+	// A path below a regular file cannot be created, even by root.
+	f := filepath.Join(t.TempDir(), "not-a-dir")
+	if err := os.WriteFile(f, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "--data-dir", filepath.Join(f, "nightjar"))
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if !strings.Contains(errOut, "data directory unusable") || !strings.Contains(errOut, "hint: ") || !strings.Contains(errOut, "--data-dir") {
+		t.Fatalf("unclear message: %q", errOut)
+	}
+}
+
+func TestCorruptCatalogue(t *testing.T) {
+	dir := t.TempDir()
+	junk := bytes.Repeat([]byte("not a bbolt file "), 4096)
+	if err := os.WriteFile(filepath.Join(dir, catalog.FileName), junk, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "--data-dir", dir)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if !strings.Contains(errOut, "damaged") || !strings.Contains(errOut, "hint: Move") {
+		t.Fatalf("unclear message: %q", errOut)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, catalog.FileName))
+	if !bytes.Equal(after, junk) {
+		t.Fatal("the damaged catalogue was modified")
+	}
+}
+
+func TestOpenCloseOrder(t *testing.T) {
+	a, err := Open(globalFlags{dataDir: t.TempDir(), logLevel: "debug"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	a.onClose("first", func() error { order = append(order, "first"); return nil })
+	a.onClose("second", func() error { order = append(order, "second"); return nil })
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(order, ",") != "second,first" {
+		t.Fatalf("close order %v", order)
+	}
+	// The catalogue is closed too: it can be opened again at once.
+	db, err := catalog.Open(a.DataDir, catalog.Options{})
+	if err != nil {
+		t.Fatalf("catalogue still locked after Close: %v", err)
+	}
+	db.Close()
+	log, _ := os.ReadFile(filepath.Join(a.DataDir, "logs", "nightjar.log"))
+	if !strings.Contains(string(log), "nightjar started") {
+		t.Fatalf("log file lacks start line: %q", log)
+	}
+}

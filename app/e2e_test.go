@@ -1,0 +1,193 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// End-to-end tests run the real binary in a real X window. 'make test' runs
+// them under xvfb-run with NIGHTJAR_FULL_TEST=1; without a display they are
+// skipped, and with NIGHTJAR_FULL_TEST they fail instead.
+func requireDisplay(t *testing.T) {
+	t.Helper()
+	if os.Getenv("DISPLAY") == "" {
+		if os.Getenv("NIGHTJAR_FULL_TEST") != "" {
+			t.Fatal("end-to-end tests need DISPLAY (run them through 'make test')")
+		}
+		t.Skip("no DISPLAY; 'make test' runs this under Xvfb")
+	}
+	for _, tool := range []string{"import", "xdotool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is required (packaging/install-deps.sh installs it): %v", tool, err)
+		}
+	}
+}
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// nightjarBinary builds the real binary once per test run.
+func nightjarBinary(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "nightjar-e2e-bin-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "nightjar")
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+		defer cancel()
+		out, err := exec.CommandContext(ctx, "go", "build", "-o", binPath, "..").CombinedOutput()
+		if err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
+// screenshot grabs the whole X screen, as a person would see it.
+func screenshot(t *testing.T) *image.RGBA {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "import", "-window", "root", "png:-").Output()
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	img, err := png.Decode(bytes.NewReader(out))
+	if err != nil {
+		t.Fatalf("decode screenshot: %v", err)
+	}
+	rgba := image.NewRGBA(img.Bounds())
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+			rgba.Set(x, y, img.At(x, y))
+		}
+	}
+	return rgba
+}
+
+// saveArtifact keeps a screenshot next to the test's output for a person to
+// look at when the test fails.
+func saveArtifact(t *testing.T, name string, img image.Image) string {
+	dir := filepath.Join(os.TempDir(), "nightjar-e2e")
+	os.MkdirAll(dir, 0o755)
+	p := filepath.Join(dir, name)
+	f, err := os.Create(p)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	png.Encode(f, img)
+	return p
+}
+
+// countNear counts pixels within tol of (r,g,b) in each channel.
+func countNear(img *image.RGBA, r, g, b uint8, tol int) int {
+	n := 0
+	for i := 0; i+3 < len(img.Pix); i += 4 {
+		if absDiff(img.Pix[i], r) <= tol && absDiff(img.Pix[i+1], g) <= tol && absDiff(img.Pix[i+2], b) <= tol {
+			n++
+		}
+	}
+	return n
+}
+
+func absDiff(a, b uint8) int {
+	if a > b {
+		return int(a - b)
+	}
+	return int(b - a)
+}
+
+func distinctColours(img *image.RGBA, max int) int {
+	seen := map[[3]uint8]bool{}
+	for i := 0; i+3 < len(img.Pix) && len(seen) < max; i += 4 {
+		seen[[3]uint8{img.Pix[i], img.Pix[i+1], img.Pix[i+2]}] = true
+	}
+	return len(seen)
+}
+
+// startApp starts the binary with args and stops it at cleanup.
+func startApp(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(nightjarBinary(t), args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	})
+	return cmd, &out
+}
+
+func TestE2EWelcomeScreenAndSingleInstance(t *testing.T) {
+	requireDisplay(t)
+	dataDir := t.TempDir()
+	_, out := startApp(t, "--data-dir", dataDir)
+
+	// The welcome screen's "Find cameras" button is filled with Nightjar's
+	// amber accent; wait until enough of it is on screen.
+	var shot *image.RGBA
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		shot = screenshot(t)
+		if countNear(shot, 0xe0, 0x8a, 0x1e, 12) > 2000 {
+			break
+		}
+		if time.Now().After(deadline) {
+			p := saveArtifact(t, "welcome-timeout.png", shot)
+			t.Fatalf("welcome screen not visible after 30 s (screenshot %s); app output:\n%s", p, out)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if n := distinctColours(shot, 100); n < 20 {
+		t.Fatalf("screen has only %d colours: not a rendered window", n)
+	}
+	saveArtifact(t, "welcome.png", shot)
+
+	// A second instance on the same data dir exits quickly with one line.
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	second := exec.CommandContext(ctx, nightjarBinary(t), "--data-dir", dataDir)
+	msg, err := second.CombinedOutput()
+	elapsed := time.Since(start)
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("second instance: err %v, output %q", err, msg)
+	}
+	if elapsed > 2*time.Second {
+		t.Fatalf("second instance took %v to exit, want ≤ 2 s", elapsed)
+	}
+	lines := strings.Split(strings.TrimSpace(string(msg)), "\n")
+	if len(lines) != 1 || !strings.Contains(lines[0], "already running") || !strings.Contains(lines[0], dataDir) {
+		t.Fatalf("want one clear line naming the data dir, got %q", msg)
+	}
+}

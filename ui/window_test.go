@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+type fakeServices struct {
+	cameras    int
+	keyringErr error
+}
+
+func (f *fakeServices) CameraCount() (int, error)              { return f.cameras, nil }
+func (f *fakeServices) CheckKeyring(ctx context.Context) error { return f.keyringErr }
+func (f *fakeServices) KeyringHint(err error) string           { return "start gnome-keyring" }
+
+// findButton walks the object tree for a button with the given label.
+func findButton(o fyne.CanvasObject, label string) *widget.Button {
+	if b, ok := o.(*widget.Button); ok && b.Text == label {
+		return b
+	}
+	if c, ok := o.(*fyne.Container); ok {
+		for _, child := range c.Objects {
+			if b := findButton(child, label); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
+}
+
+func TestWelcomeScreenWhenNoCamera(t *testing.T) {
+	a := test.NewTempApp(t)
+	demo := 0
+	w := NewMainWindow(a, &fakeServices{}, WindowConfig{Actions: Actions{TryDemo: func() { demo++ }}})
+	live := w.tabs.Items[0].Content
+	for _, label := range []string{"Find cameras", "Add camera", "Try the demo"} {
+		if findButton(live, label) == nil {
+			t.Fatalf("welcome screen lacks %q", label)
+		}
+	}
+	test.Tap(findButton(live, "Try the demo"))
+	if demo != 1 {
+		t.Fatalf("Try the demo ran %d times", demo)
+	}
+	// Without a FindCameras action the button leads to the Cameras page.
+	test.Tap(findButton(live, "Find cameras"))
+	if w.CurrentPage() != PageCameras {
+		t.Fatalf("page after Find cameras: %s", w.CurrentPage())
+	}
+}
+
+func TestNoWelcomeWithCameras(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := NewMainWindow(a, &fakeServices{cameras: 3}, WindowConfig{})
+	if findButton(w.tabs.Items[0].Content, "Find cameras") != nil {
+		t.Fatal("welcome screen shown although cameras exist")
+	}
+}
+
+func TestNavigationHasEveryPage(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := NewMainWindow(a, &fakeServices{}, WindowConfig{})
+	want := []string{PageLive, PagePlayback, PageCameras, PagePrivacy, PageAudit, PageSettings}
+	if len(w.tabs.Items) != len(want) {
+		t.Fatalf("%d pages, want %d", len(w.tabs.Items), len(want))
+	}
+	for i, name := range want {
+		if w.tabs.Items[i].Text != name {
+			t.Errorf("page %d is %q, want %q", i, w.tabs.Items[i].Text, name)
+		}
+		w.ShowPage(name)
+		if w.CurrentPage() != name {
+			t.Errorf("ShowPage(%q) shows %q", name, w.CurrentPage())
+		}
+	}
+}
+
+func TestKeyringProblemShownOnPrivacyPage(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := NewMainWindow(a, &fakeServices{keyringErr: errors.New("no OS keyring is available")}, WindowConfig{})
+	select {
+	case <-w.keyringChecked:
+	case <-time.After(5 * time.Second):
+		t.Fatal("keyring status never delivered")
+	}
+	got := w.keyringStatus.Text
+	if !strings.Contains(got, "not available") || !strings.Contains(got, "gnome-keyring") {
+		t.Fatalf("keyring status %q", got)
+	}
+}
+
+func TestShortcuts(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := NewMainWindow(a, &fakeServices{}, WindowConfig{})
+	win := w.Window()
+	if win.FullScreen() {
+		t.Fatal("starts fullscreen")
+	}
+	win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyF11})
+	if !win.FullScreen() {
+		t.Fatal("F11 did not enter fullscreen")
+	}
+	win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyF11})
+	if win.FullScreen() {
+		t.Fatal("F11 did not leave fullscreen")
+	}
+	quits := 0
+	w.quit = func() { quits++ }
+	win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(&desktopShortcut{key: fyne.KeyQ, mod: fyne.KeyModifierControl})
+	if quits != 1 {
+		t.Fatalf("Ctrl+Q quit %d times", quits)
+	}
+}
