@@ -38,6 +38,8 @@ Flags:
   --demo              start with simulated demo cameras
 
 Commands:
+  camsim              serve simulated ONVIF/RTSP cameras on loopback
+                      (nightjar camsim --cameras 4 --listen 127.0.0.1:8000)
   version             print the version
   help                print this help
 
@@ -85,6 +87,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "help":
 		printHelp(stdout)
 		return exitOK
+	case "camsim":
+		return runCamsim(rest[1:], stdout, stderr)
 	default:
 		return usageError(stderr, fmt.Sprintf("unknown command %q", cmd))
 	}

@@ -1,0 +1,145 @@
+package app
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"nightjar/devices/camsim"
+	"nightjar/storage/logging"
+)
+
+// runCamsim is 'nightjar camsim': simulated cameras until SIGINT.
+func runCamsim(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("camsim", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	n := fs.Int("cameras", 4, "")
+	listen := fs.String("listen", "127.0.0.1:0", "")
+	user := fs.String("user", "admin", "")
+	pass := fs.String("pass", "admin", "")
+	noAuth := fs.Bool("no-auth", false, "")
+	noPTZ := fs.String("no-ptz", "", "")
+	clock := fs.Duration("clock-offset", 0, "")
+	asJSON := fs.Bool("json", false, "")
+	verbose := fs.Bool("v", false, "")
+	var faults faultFlags
+	fs.Var(&faults, "fault", "")
+	if err := fs.Parse(args); err != nil {
+		return usageErrorFor(stderr, "camsim", err.Error(), camsimUsage)
+	}
+	if fs.NArg() > 0 {
+		return usageErrorFor(stderr, "camsim", fmt.Sprintf("unexpected argument %q", fs.Arg(0)), camsimUsage)
+	}
+	host, portStr, err := net.SplitHostPort(*listen)
+	if err != nil {
+		return usageErrorFor(stderr, "camsim", fmt.Sprintf("--listen %q: %v", *listen, err), camsimUsage)
+	}
+	port, err := strconv.Atoi(portStr)
+	if err != nil || port < 0 || port > 65000 {
+		return usageErrorFor(stderr, "camsim", fmt.Sprintf("--listen %q: bad port", *listen), camsimUsage)
+	}
+	cfg := camsim.Config{Cameras: *n, Host: host, BasePort: port, User: *user, Pass: *pass, NoAuth: *noAuth, ClockOffset: *clock}
+	if *noPTZ != "" {
+		for _, f := range strings.Split(*noPTZ, ",") {
+			i, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || i < 1 {
+				return usageErrorFor(stderr, "camsim", fmt.Sprintf("--no-ptz %q: want camera numbers from 1, such as 2,3", *noPTZ), camsimUsage)
+			}
+			cfg.NoPTZ = append(cfg.NoPTZ, i-1)
+		}
+	}
+	if *verbose {
+		cfg.Log = logging.NewLogger(stderr, slog.LevelDebug)
+	}
+	sim, err := camsim.Start(cfg)
+	if err != nil {
+		return fail(stderr, err, "Pick other ports with --listen, or fewer cameras.")
+	}
+	defer sim.Close()
+	if err := faults.apply(sim); err != nil {
+		return usageErrorFor(stderr, "camsim", err.Error(), camsimUsage)
+	}
+	infos := make([]camsim.Info, 0, *n)
+	for _, c := range sim.Cameras() {
+		infos = append(infos, c.Info())
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(infos)
+	} else {
+		for _, in := range infos {
+			ptz := "no PTZ"
+			if in.PTZ {
+				ptz = "PTZ"
+			}
+			fmt.Fprintf(stdout, "%s (%s)\n  ONVIF: %s\n  main:  %s\n  sub:   %s\n", in.Name, ptz, in.DeviceURL, in.MainURI, in.SubURI)
+		}
+		if !*noAuth {
+			fmt.Fprintf(stdout, "credentials: %s / %s\n", *user, strings.Repeat("*", len(*pass)))
+		}
+		fmt.Fprintln(stdout, "serving; press Ctrl+C to stop")
+	}
+	if f, ok := stdout.(*os.File); ok {
+		f.Sync()
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	<-ctx.Done()
+	return exitOK
+}
+
+const camsimUsage = "usage: nightjar camsim [--cameras N] [--listen HOST:PORT] [--user U --pass P | --no-auth] [--no-ptz 2,3] [--clock-offset D] [--fault SPEC]... [--json]"
+
+func usageErrorFor(w io.Writer, cmd, msg, usage string) int {
+	fmt.Fprintf(w, "nightjar %s: %s\n%s\n", cmd, msg, usage)
+	return exitUsage
+}
+
+// faultFlags collects --fault specs: "CAM:KIND[=ARG]", for example
+// "1:drop=10s", "2:stall", "1:reboot=5s". CAM is a camera number from 1,
+// or "all".
+type faultFlags []string
+
+func (f *faultFlags) String() string     { return strings.Join(*f, ",") }
+func (f *faultFlags) Set(s string) error { *f = append(*f, s); return nil }
+
+func (f faultFlags) apply(sim *camsim.Sim) error {
+	for _, spec := range f {
+		camPart, rest, ok := strings.Cut(spec, ":")
+		if !ok {
+			return fmt.Errorf("--fault %q: want CAM:KIND[=ARG]", spec)
+		}
+		var targets []*camsim.Camera
+		if camPart == "all" {
+			targets = sim.Cameras()
+		} else {
+			i, err := strconv.Atoi(camPart)
+			if err != nil || i < 1 || i > len(sim.Cameras()) {
+				return fmt.Errorf("--fault %q: no camera %q", spec, camPart)
+			}
+			targets = sim.Cameras()[i-1 : i]
+		}
+		kind, arg, _ := strings.Cut(rest, "=")
+		var d time.Duration
+		if arg != "" {
+			var err error
+			if d, err = time.ParseDuration(arg); err != nil {
+				return fmt.Errorf("--fault %q: %v", spec, err)
+			}
+		}
+		for _, c := range targets {
+			if err := c.InjectFault(kind, d); err != nil {
+				return fmt.Errorf("--fault %q: %v", spec, err)
+			}
+		}
+	}
+	return nil
+}

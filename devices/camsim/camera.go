@@ -1,0 +1,294 @@
+package camsim
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/bluenviron/gortsplib/v5"
+)
+
+// Camera is one simulated camera. Its exported methods are the Go fault
+// injection API for tests.
+type Camera struct {
+	Index  int
+	Name   string
+	sim    *Sim
+	log    *slog.Logger
+	hasPTZ bool
+
+	httpAddr, rtspAddr, rtpAddr, rtcpAddr string
+
+	mu          sync.Mutex
+	user, pass  string
+	clockOffset time.Duration
+	rtsp        *rtspServer
+	http        *http.Server
+	httpLn      net.Listener
+	stallUntil  time.Time
+	isStalled   bool
+	dropEvery   time.Duration
+	lastDrop    time.Time
+	ptz         *ptzState
+	faults      soapFaults
+	upSince     time.Time
+	downUntil   time.Time
+}
+
+func newCamera(s *Sim, i int, ptz bool) (*Camera, error) {
+	c := &Camera{
+		Index:       i,
+		Name:        fmt.Sprintf("Camsim %d", i+1),
+		sim:         s,
+		hasPTZ:      ptz,
+		user:        s.cfg.User,
+		pass:        s.cfg.Pass,
+		clockOffset: s.cfg.ClockOffset,
+	}
+	c.log = s.cfg.Log.With("component", "camsim", "camera", c.Name)
+	if ptz {
+		c.ptz = newPTZState(i)
+	}
+	return c, nil
+}
+
+// up starts the camera's servers.
+func (c *Camera) up(sets map[string]*clipSet) error {
+	r, err := startRTSP(c, sets)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.httpAddr)
+	if err != nil {
+		r.close()
+		return fmt.Errorf("camera %s: listen %s: %w", c.Name, c.httpAddr, err)
+	}
+	srv := &http.Server{Handler: c.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	c.mu.Lock()
+	c.rtsp, c.http, c.httpLn, c.upSince = r, srv, ln, time.Now()
+	c.mu.Unlock()
+	return nil
+}
+
+// down stops the camera's servers and closes every connection.
+func (c *Camera) down() {
+	c.mu.Lock()
+	r, srv := c.rtsp, c.http
+	c.rtsp, c.http, c.httpLn = nil, nil, nil
+	c.mu.Unlock()
+	if srv != nil {
+		srv.Close()
+	}
+	if r != nil {
+		r.close()
+	}
+}
+
+func (c *Camera) credentials() (string, string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.user, c.pass
+}
+
+// SetCredentials changes the camera's user and password, as ONVIF SetUser
+// does.
+func (c *Camera) SetCredentials(user, pass string) {
+	c.mu.Lock()
+	c.user, c.pass = user, pass
+	c.mu.Unlock()
+}
+
+// now is the camera's own clock, including its offset.
+func (c *Camera) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.clockOffset).UTC()
+}
+
+// SetClockOffset skews the camera's clock.
+func (c *Camera) SetClockOffset(d time.Duration) {
+	c.mu.Lock()
+	c.clockOffset = d
+	c.mu.Unlock()
+}
+
+func (c *Camera) stream(kind string) *gortsplib.ServerStream {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rtsp == nil {
+		return nil
+	}
+	return c.rtsp.streams[kind]
+}
+
+func (c *Camera) stalled() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.isStalled && !c.stallUntil.IsZero() && time.Now().After(c.stallUntil) {
+		c.isStalled = false
+	}
+	return c.isStalled
+}
+
+// Stall stops sending video for d without closing any session; d of 0
+// stalls until Resume.
+func (c *Camera) Stall(d time.Duration) {
+	c.mu.Lock()
+	c.isStalled = true
+	c.stallUntil = time.Time{}
+	if d > 0 {
+		c.stallUntil = time.Now().Add(d)
+	}
+	c.mu.Unlock()
+}
+
+// Resume ends a stall.
+func (c *Camera) Resume() {
+	c.mu.Lock()
+	c.isStalled = false
+	c.mu.Unlock()
+}
+
+// DropSessions closes every RTSP session now and returns how many there
+// were.
+func (c *Camera) DropSessions() int {
+	c.mu.Lock()
+	r := c.rtsp
+	c.mu.Unlock()
+	if r == nil {
+		return 0
+	}
+	return r.dropSessions()
+}
+
+// DropEvery closes every RTSP session every d; 0 turns it off.
+func (c *Camera) DropEvery(d time.Duration) {
+	c.mu.Lock()
+	c.dropEvery, c.lastDrop = d, time.Now()
+	c.mu.Unlock()
+}
+
+// Readers returns the number of open RTSP sessions.
+func (c *Camera) Readers() int {
+	c.mu.Lock()
+	r := c.rtsp
+	c.mu.Unlock()
+	if r == nil {
+		return 0
+	}
+	return r.readers()
+}
+
+// Reboot takes the camera down, RTSP and ONVIF alike, for d, then brings it
+// back on the same ports. It returns at once.
+func (c *Camera) Reboot(d time.Duration) {
+	c.log.Info("rebooting", "for", d)
+	c.down()
+	c.mu.Lock()
+	c.downUntil = time.Now().Add(d)
+	c.mu.Unlock()
+}
+
+// IsUp reports whether the camera is serving.
+func (c *Camera) IsUp() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.http != nil
+}
+
+// background runs the camera's timers: scheduled drops, the end of a
+// reboot, PTZ motion and the motion event schedule.
+func (c *Camera) background(stop <-chan struct{}) {
+	t := time.NewTicker(50 * time.Millisecond)
+	defer t.Stop()
+	sets, _ := clips()
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-t.C:
+			c.mu.Lock()
+			drop := c.dropEvery > 0 && now.Sub(c.lastDrop) >= c.dropEvery
+			if drop {
+				c.lastDrop = now
+			}
+			reboot := c.http == nil && !c.downUntil.IsZero() && now.After(c.downUntil)
+			if reboot {
+				c.downUntil = time.Time{}
+			}
+			c.mu.Unlock()
+			if drop {
+				c.DropSessions()
+			}
+			if reboot {
+				if err := c.up(sets); err != nil {
+					c.log.Error("come back after reboot", "err", err)
+					c.mu.Lock()
+					c.downUntil = now.Add(time.Second)
+					c.mu.Unlock()
+				}
+			}
+			if c.ptz != nil {
+				c.ptz.step(now)
+			}
+			c.tickEvents(now)
+		}
+	}
+}
+
+// viewIndex maps the pan position to one of n pre-encoded views.
+func (c *Camera) viewIndex(n int) int {
+	if c.ptz == nil {
+		return (c.Index * 2) % n // fixed cameras look at different parts of the scene
+	}
+	pan, _, _ := c.ptz.position()
+	i := int((pan+1)/2*float64(n-1) + 0.5)
+	return max(0, min(n-1, i))
+}
+
+// Fault kinds for InjectFault and 'nightjar camsim --fault'.
+const (
+	FaultDrop      = "drop"      // close RTSP sessions every d (default 10 s)
+	FaultStall     = "stall"     // stop sending video, keep sessions (for d, or until cleared)
+	FaultReboot    = "reboot"    // everything down for d (default 10 s)
+	FaultClock     = "clock"     // clock offset d
+	FaultGarbage   = "garbage"   // bytes before the SOAP XML
+	FaultOversized = "oversized" // a 100 MB SOAP body
+	FaultSlow      = "slow"      // drip the SOAP response a byte at a time
+	FaultMalformed = "malformed" // broken XML
+	FaultNotONVIF  = "not-onvif" // answer with a plain web page
+	FaultNone      = "none"      // clear SOAP faults and stalls
+)
+
+// InjectFault turns on a fault by name; see the Fault constants.
+func (c *Camera) InjectFault(kind string, d time.Duration) error {
+	switch kind {
+	case FaultDrop:
+		if d == 0 {
+			d = 10 * time.Second
+		}
+		c.DropEvery(d)
+	case FaultStall:
+		c.Stall(d)
+	case FaultReboot:
+		if d == 0 {
+			d = 10 * time.Second
+		}
+		c.Reboot(d)
+	case FaultClock:
+		c.SetClockOffset(d)
+	case FaultGarbage, FaultOversized, FaultSlow, FaultMalformed, FaultNotONVIF:
+		c.setSOAPFault(kind)
+	case FaultNone:
+		c.setSOAPFault("")
+		c.Resume()
+		c.DropEvery(0)
+	default:
+		return fmt.Errorf("unknown fault %q (drop, stall, reboot, clock, garbage, oversized, slow, malformed, not-onvif, none)", kind)
+	}
+	return nil
+}

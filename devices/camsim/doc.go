@@ -1,0 +1,21 @@
+// Package camsim simulates IP cameras on loopback: ONVIF over HTTP SOAP 1.2
+// (device, media, PTZ and events services, WS-Security and HTTP digest
+// auth), RTSP streams served with gortsplib, a WS-Discovery responder, and
+// fault injection. It backs 'nightjar camsim', the demo mode and every
+// end-to-end test.
+//
+// Each camera is its own host as far as a client can tell: its own HTTP
+// port for ONVIF and its own RTSP server, so a simulated reboot really
+// refuses connections.
+//
+// # Caveats
+//
+// camsim shares no code with the client in devices/. Its SOAP parsing and
+// writing are its own, so a misreading of the ONVIF spec cannot hide on
+// both sides of a test; third-party clients (ffprobe, the npm onvif
+// package) check it instead.
+//
+// Video comes from short embedded clips (assets/camsim), looped with
+// continuous RTP timestamps. A PTZ camera's picture follows its pan
+// position by switching between pre-encoded views at keyframes.
+package camsim
