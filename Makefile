@@ -37,6 +37,12 @@ $(DEPS_STAMP): packaging/install-deps.sh
 	bash packaging/install-deps.sh
 	touch $@
 
+# The third-party ONVIF client (npm onvif) that checks camsim; the lock
+# file pins its version.
+$(NPM_INTEROP)/node_modules/onvif: $(NPM_INTEROP)/package-lock.json
+	npm ci --prefix $(NPM_INTEROP) --no-audit --no-fund
+	touch $@
+
 build: deps
 	$(GO) build -o $(BIN) .
 
@@ -45,7 +51,8 @@ run: build
 
 # NIGHTJAR_FULL_TEST makes tests that need the keyring, a display or
 # ffmpeg fail instead of skipping when those are missing.
-test: deps
+NPM_INTEROP := devices/camsim/testdata/onvif-node
+test: deps $(NPM_INTEROP)/node_modules/onvif
 	$(GO) vet ./...
 	NIGHTJAR_FULL_TEST=1 $(XVFB) $(KEYRING) $(GO) test -race -timeout $(TEST_TIMEOUT) ./...
 

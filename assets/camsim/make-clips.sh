@@ -35,3 +35,8 @@ drawtext=text='PAN ${pan}':x=w-tw-24:y=h-th-24:fontsize=40:fontcolor=white:box=1
     -f h264 "sub-view${i}.h264"
 done
 ls -l ./*.h264
+# One JPEG per view for ONVIF GetSnapshotUri.
+for i in "${!views[@]}"; do
+  ffmpeg -v error -y -i "main-view${i}.h264" -vf "select=eq(n\,12)" -frames:v 1 -q:v 5 "view${i}.jpg"
+done
+ls -l ./*.jpg

@@ -36,6 +36,11 @@ type Camera struct {
 	faults      soapFaults
 	upSince     time.Time
 	downUntil   time.Time
+
+	nonces       nonceCache
+	digestNonces map[string]time.Time
+	evOnce       sync.Once
+	ev           *eventState
 }
 
 func newCamera(s *Sim, i int, ptz bool) (*Camera, error) {
@@ -188,6 +193,7 @@ func (c *Camera) Readers() int {
 func (c *Camera) Reboot(d time.Duration) {
 	c.log.Info("rebooting", "for", d)
 	c.down()
+	c.dropSubscriptions()
 	c.mu.Lock()
 	c.downUntil = time.Now().Add(d)
 	c.mu.Unlock()
