@@ -60,6 +60,11 @@ case "${ID:-} ${ID_LIKE:-}" in
         missing+=("$p")
       fi
     done
+    # Node.js and npm run the third-party ONVIF client in tests; a Node
+    # installed outside dpkg counts.
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+      missing+=(nodejs npm)
+    fi
     if [ ${#missing[@]} -eq 0 ]; then
       echo "install-deps: all system packages present"
       exit 0
