@@ -47,7 +47,7 @@ build: deps
 	$(GO) build -o $(BIN) .
 
 run: build
-	./$(BIN) $(RUN_ARGS)
+	./$(BIN) --demo-if-empty $(RUN_ARGS)
 
 # NIGHTJAR_FULL_TEST makes tests that need the keyring, a display or
 # ffmpeg fail instead of skipping when those are missing.

@@ -7,9 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 
+	"nightjar/devices/camsim"
 	"nightjar/storage/catalog"
 	"nightjar/storage/logging"
 	"nightjar/storage/secrets"
@@ -22,6 +24,11 @@ type App struct {
 	Log     *slog.Logger
 	DB      *catalog.DB
 	Secrets *secrets.Store
+
+	// Demo is set in demo mode: the in-process simulated cameras, and the
+	// address of their WS-Discovery responder.
+	Demo          *camsim.Sim
+	DemoDiscovery string
 
 	closers []closer
 }
@@ -67,6 +74,14 @@ func Open(g globalFlags) (*App, error) {
 	}()
 
 	dir := g.dataDir
+	if g.demo && dir == "" {
+		d, err := demoDataDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+		a.onClose("demo data directory", func() error { return os.RemoveAll(d) })
+	}
 	if dir == "" {
 		d, err := defaultDataDir()
 		if err != nil {
@@ -121,7 +136,12 @@ func Open(g globalFlags) (*App, error) {
 	})
 
 	a.Secrets = &secrets.Store{}
-	a.Log.Info("nightjar started", "version", Version, "data_dir", dir, "pid", os.Getpid())
+	a.Log.Info("nightjar started", "version", Version, "data_dir", dir, "pid", os.Getpid(), "demo", g.demo)
+	if g.demo {
+		if err := a.startDemo(); err != nil {
+			return nil, err
+		}
+	}
 	ok = true
 	return a, nil
 }
@@ -139,22 +159,29 @@ func hintFor(err error) string {
 }
 
 func runGUI(g globalFlags, stderr io.Writer) int {
+	if g.demoIfEmpty && !g.demo {
+		empty, err := catalogueEmpty(g)
+		if err != nil {
+			return reportOpenError(stderr, err)
+		}
+		g.demo = empty
+	}
 	a, err := Open(g)
 	if err != nil {
-		if errors.Is(err, catalog.ErrLocked) {
-			// One clear line: the guard must not bury the message.
-			fmt.Fprintf(stderr, "nightjar: another Nightjar is already running with data dir %s; switch to that window or use --data-dir\n", filepath.Dir(pathOf(err)))
-			return exitError
-		}
-		return fail(stderr, err, hintFor(err))
+		return reportOpenError(stderr, err)
 	}
 	defer a.Close()
 	ctx, stop := signalContext()
 	defer stop()
+	title := "Nightjar"
+	if a.Demo != nil {
+		title = "Nightjar (demo cameras)"
+	}
 	err = ui.Run(ctx, &guiServices{a}, ui.WindowConfig{
-		Title:   "Nightjar",
+		Title:   title,
 		Version: versionString(),
 		DataDir: a.DataDir,
+		Actions: ui.Actions{TryDemo: relaunchDemo(a)},
 	})
 	if err != nil {
 		a.Log.Error("ui stopped", "err", err)
@@ -162,6 +189,48 @@ func runGUI(g globalFlags, stderr io.Writer) int {
 	}
 	a.Log.Info("nightjar stopped")
 	return exitOK
+}
+
+func reportOpenError(stderr io.Writer, err error) int {
+	if errors.Is(err, catalog.ErrLocked) {
+		// One clear line: the guard must not bury the message.
+		fmt.Fprintf(stderr, "nightjar: another Nightjar is already running with data dir %s; switch to that window or use --data-dir\n", filepath.Dir(pathOf(err)))
+		return exitError
+	}
+	return fail(stderr, err, hintFor(err))
+}
+
+// catalogueEmpty reports whether the data directory in g has no camera.
+func catalogueEmpty(g globalFlags) (bool, error) {
+	a, err := Open(g)
+	if err != nil {
+		return false, err
+	}
+	defer a.Close()
+	cams, err := a.DB.Cameras()
+	return len(cams) == 0, err
+}
+
+// relaunchDemo returns the welcome screen's "Try the demo": it starts a
+// second Nightjar in demo mode (its own throwaway data directory) and
+// leaves this one running.
+func relaunchDemo(a *App) func() {
+	if a.Demo != nil {
+		return nil
+	}
+	return func() {
+		exe, err := os.Executable()
+		if err != nil {
+			a.Log.Error("find own executable for demo", "err", err)
+			return
+		}
+		cmd := exec.Command(exe, "--demo")
+		if err := cmd.Start(); err != nil {
+			a.Log.Error("start demo", "err", err)
+			return
+		}
+		go cmd.Wait()
+	}
 }
 
 func pathOf(err error) string {
@@ -189,3 +258,15 @@ func (s *guiServices) CheckKeyring(ctx context.Context) error {
 }
 
 func (s *guiServices) KeyringHint(err error) string { return secrets.Hint(err) }
+
+func (s *guiServices) Cameras() ([]ui.CameraRow, error) {
+	cams, err := s.a.DB.Cameras()
+	rows := make([]ui.CameraRow, 0, len(cams))
+	for _, c := range cams {
+		rows = append(rows, ui.CameraRow{
+			ID: c.ID, Name: c.Name, Group: c.Group, Address: logging.RedactURL(c.DeviceURL),
+			MainURI: logging.RedactURL(c.MainURI), SubURI: logging.RedactURL(c.SubURI), PTZ: c.PTZ,
+		})
+	}
+	return rows, err
+}

@@ -35,7 +35,8 @@ Usage:
 Flags:
   --data-dir DIR      where the catalogue and logs live (default: %s)
   --log-level LEVEL   debug, info, warn or error (default: info)
-  --demo              start with simulated demo cameras
+  --demo              start with 4 simulated cameras in a throwaway data dir
+  --demo-if-empty     the same, but only when no camera is configured
 
 Commands:
   camsim              serve simulated ONVIF/RTSP cameras on loopback
@@ -51,6 +52,9 @@ type globalFlags struct {
 	dataDir  string
 	logLevel string
 	demo     bool
+	// demoIfEmpty starts demo mode when the data directory has no camera;
+	// 'make run' uses it.
+	demoIfEmpty bool
 }
 
 // Main runs Nightjar with the arguments after the program name and returns
@@ -66,6 +70,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&g.dataDir, "data-dir", "", "")
 	fs.StringVar(&g.logLevel, "log-level", "info", "")
 	fs.BoolVar(&g.demo, "demo", false, "")
+	fs.BoolVar(&g.demoIfEmpty, "demo-if-empty", false, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printHelp(stdout)

@@ -21,6 +21,8 @@ type Services interface {
 	CheckKeyring(ctx context.Context) error
 	// KeyringHint says how to fix a keyring error, or "".
 	KeyringHint(err error) string
+	// Cameras lists the configured cameras.
+	Cameras() ([]CameraRow, error)
 }
 
 // Actions are the welcome screen's buttons. A nil action hides its button.
@@ -73,8 +75,7 @@ func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
 		container.NewTabItemWithIcon(PageLive, theme.MediaVideoIcon(), w.livePage()),
 		container.NewTabItemWithIcon(PagePlayback, theme.MediaPlayIcon(), placeholder(PagePlayback,
 			"Recorded footage will be here: a timeline per camera with segments, gaps, motion events and bookmarks, and export of clips and snapshots as signed evidence bundles.")),
-		container.NewTabItemWithIcon(PageCameras, theme.ComputerIcon(), placeholder(PageCameras,
-			"Your cameras will be listed here with their live status: online, offline, wrong password, clock skewed or still on a factory password. Find cameras on your network or add one by address.")),
+		container.NewTabItemWithIcon(PageCameras, theme.ComputerIcon(), w.camerasPage()),
 		container.NewTabItemWithIcon(PagePrivacy, theme.VisibilityOffIcon(), w.privacyPage()),
 		container.NewTabItemWithIcon(PageAudit, theme.ListIcon(), placeholder(PageAudit,
 			"The audit log will be here: who viewed, moved, exported or erased what and when, in a hash-chained log that 'nightjar audit verify' checks.")),
@@ -121,7 +122,7 @@ func (w *MainWindow) livePage() fyne.CanvasObject {
 	if err == nil && n == 0 {
 		return newWelcome(w.cfg.Actions, w.ShowPage)
 	}
-	msg := fmt.Sprintf("The live wall of your %d cameras will be here: 1, 2×2, 3×3 and 4×4 layouts, fullscreen on double-click, PTZ from the keyboard.", n)
+	msg := fmt.Sprintf("The live wall of your %d cameras will be here: 1, 2×2, 3×3 and 4×4 layouts, fullscreen on double-click, PTZ from the keyboard. The Cameras page lists them now.", n)
 	if err != nil {
 		msg = "The camera list could not be read: " + err.Error()
 	}

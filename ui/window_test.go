@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,13 @@ type fakeServices struct {
 func (f *fakeServices) CameraCount() (int, error)              { return f.cameras, nil }
 func (f *fakeServices) CheckKeyring(ctx context.Context) error { return f.keyringErr }
 func (f *fakeServices) KeyringHint(err error) string           { return "start gnome-keyring" }
+func (f *fakeServices) Cameras() ([]CameraRow, error) {
+	rows := make([]CameraRow, f.cameras)
+	for i := range rows {
+		rows[i] = CameraRow{ID: fmt.Sprint(i), Name: fmt.Sprintf("Cam %d", i+1), Address: "http://127.0.0.1/onvif/device_service"}
+	}
+	return rows, nil
+}
 
 // findButton walks the object tree for a button with the given label.
 func findButton(o fyne.CanvasObject, label string) *widget.Button {
@@ -62,6 +70,23 @@ func TestNoWelcomeWithCameras(t *testing.T) {
 	w := NewMainWindow(a, &fakeServices{cameras: 3}, WindowConfig{})
 	if findButton(w.tabs.Items[0].Content, "Find cameras") != nil {
 		t.Fatal("welcome screen shown although cameras exist")
+	}
+	w.ShowPage(PageCameras)
+	var list *widget.List
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.List); ok {
+			list = l
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, ch := range c.Objects {
+				walk(ch)
+			}
+		}
+	}
+	walk(w.tabs.Items[2].Content)
+	if list == nil || list.Length() != 3 {
+		t.Fatalf("Cameras page does not list the 3 cameras")
 	}
 }
 
