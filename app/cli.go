@@ -41,6 +41,7 @@ Flags:
 Commands:
   camsim              serve simulated ONVIF/RTSP cameras on loopback
                       (nightjar camsim --cameras 4 --listen 127.0.0.1:8000)
+  bench camsim        measure the simulator's CPU and memory
   version             print the version
   help                print this help
 
@@ -94,6 +95,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	case "camsim":
 		return runCamsim(rest[1:], stdout, stderr)
+	case "bench":
+		return runBench(rest[1:], stdout, stderr)
 	default:
 		return usageError(stderr, fmt.Sprintf("unknown command %q", cmd))
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ func runCamsim(args []string, stdout, stderr io.Writer) int {
 	clock := fs.Duration("clock-offset", 0, "")
 	asJSON := fs.Bool("json", false, "")
 	verbose := fs.Bool("v", false, "")
+	cpuProfile := fs.String("cpuprofile", "", "")
 	var faults faultFlags
 	fs.Var(&faults, "fault", "")
 	if err := fs.Parse(args); err != nil {
@@ -57,6 +59,14 @@ func runCamsim(args []string, stdout, stderr io.Writer) int {
 	}
 	if *verbose {
 		cfg.Log = logging.NewLogger(stderr, slog.LevelDebug)
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fail(stderr, err, "")
+		}
+		pprof.StartCPUProfile(f)
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	sim, err := camsim.Start(cfg)
 	if err != nil {

@@ -209,7 +209,7 @@ func (c *Camera) IsUp() bool {
 // background runs the camera's timers: scheduled drops, the end of a
 // reboot, PTZ motion and the motion event schedule.
 func (c *Camera) background(stop <-chan struct{}) {
-	t := time.NewTicker(50 * time.Millisecond)
+	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
 	sets, _ := clips()
 	for {

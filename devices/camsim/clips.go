@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"sort"
 
+	"github.com/bluenviron/gortsplib/v5/pkg/format"
+
 	"nightjar/assets"
 )
 
@@ -28,10 +30,13 @@ var specs = map[string]streamSpec{
 	Sub:  {Kind: Sub, Width: 640, Height: 360, FPS: 15, GOP: 15},
 }
 
-// accessUnit is one frame: its NAL units without start codes.
+// accessUnit is one frame: its NAL units without start codes, and the RTP
+// payloads (RFC 6184, packetization mode 1) they make, computed once and
+// shared read-only by every camera.
 type accessUnit struct {
-	NALUs [][]byte
-	IDR   bool
+	NALUs    [][]byte
+	IDR      bool
+	Payloads [][]byte
 }
 
 // clip is one pre-encoded view of one stream kind.
@@ -73,12 +78,33 @@ func clips() (map[string]*clipSet, error) {
 			if len(set.views) > 0 && (!bytes.Equal(c.SPS, set.views[0].SPS) || !bytes.Equal(c.PPS, set.views[0].PPS)) {
 				return nil, fmt.Errorf("%s: parameter sets differ from the first view", name)
 			}
+			if err := packetize(c); err != nil {
+				return nil, fmt.Errorf("packetize %s: %w", name, err)
+			}
 			set.views = append(set.views, c)
 		}
 		out[kind] = set
 	}
 	loadedClips = out
 	return out, nil
+}
+
+// packetize fills every access unit's RTP payloads.
+func packetize(c *clip) error {
+	enc, err := (&format.H264{PayloadTyp: 96, PacketizationMode: 1}).CreateEncoder()
+	if err != nil {
+		return err
+	}
+	for i := range c.AUs {
+		pkts, err := enc.Encode(c.AUs[i].NALUs)
+		if err != nil {
+			return err
+		}
+		for _, p := range pkts {
+			c.AUs[i].Payloads = append(c.AUs[i].Payloads, p.Payload)
+		}
+	}
+	return nil
 }
 
 // splitNALUs splits an Annex B byte stream at its start codes.

@@ -15,6 +15,7 @@ import (
 	"github.com/bluenviron/gortsplib/v5/pkg/description"
 	"github.com/bluenviron/gortsplib/v5/pkg/format"
 	"github.com/bluenviron/gortsplib/v5/pkg/liberrors"
+	"github.com/pion/rtp"
 )
 
 // rtspServer is one camera's RTSP server with a main and a sub stream.
@@ -172,12 +173,8 @@ func (f *feeder) run(stop <-chan struct{}) {
 	base := randUint32()
 	start := time.Now()
 	view := f.cam.viewIndex(len(f.set.views))
-	h264 := &format.H264{PayloadTyp: 96, PacketizationMode: 1}
-	rtpEnc, err := h264.CreateEncoder()
-	if err != nil {
-		f.cam.log.Error("create RTP encoder", "err", err)
-		return
-	}
+	seq := uint16(randUint32())
+	ssrc := randUint32()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for idx := uint64(0); ; idx++ {
@@ -197,16 +194,20 @@ func (f *feeder) run(stop <-chan struct{}) {
 		if st == nil || f.cam.stalled() {
 			continue // down or stalled: time goes on, nothing is sent
 		}
-		pkts, err := rtpEnc.Encode(f.set.views[view].AUs[pos].NALUs)
-		if err != nil {
-			f.cam.log.Error("encode RTP", "err", err)
-			return
-		}
+		au := &f.set.views[view].AUs[pos]
 		ts := base + uint32(idx)*ticks
 		ntp := time.Now()
-		for _, p := range pkts {
-			p.Timestamp = ts
-			if err := st.WritePacketRTPWithNTP(st.Desc.Medias[0], p, ntp); err != nil {
+		medi := st.Desc.Medias[0]
+		for i, payload := range au.Payloads {
+			p := &rtp.Packet{
+				Header: rtp.Header{
+					Version: 2, PayloadType: 96, SequenceNumber: seq, Timestamp: ts, SSRC: ssrc,
+					Marker: i == len(au.Payloads)-1,
+				},
+				Payload: payload,
+			}
+			seq++
+			if err := st.WritePacketRTPWithNTP(medi, p, ntp); err != nil {
 				break // the stream closed under us (reboot); try again next frame
 			}
 		}
