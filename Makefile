@@ -11,6 +11,7 @@ export CGO_ENABLED := 1
 export CGO_CFLAGS := -O2 -g -I$(CURDIR)/player/mpvcompat
 
 BIN := bin/nightjar
+NPM_INTEROP := devices/camsim/testdata/onvif-node
 RUN_ARGS ?=
 DEPS_STAMP := .deps-ok
 XVFB := xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp"
@@ -51,7 +52,6 @@ run: build
 
 # NIGHTJAR_FULL_TEST makes tests that need the keyring, a display or
 # ffmpeg fail instead of skipping when those are missing.
-NPM_INTEROP := devices/camsim/testdata/onvif-node
 test: deps $(NPM_INTEROP)/node_modules/onvif
 	$(GO) vet ./...
 	NIGHTJAR_FULL_TEST=1 $(XVFB) $(KEYRING) $(GO) test -race -timeout $(TEST_TIMEOUT) ./...

@@ -29,6 +29,9 @@ type App struct {
 	// address of their WS-Discovery responder.
 	Demo          *camsim.Sim
 	DemoDiscovery string
+	demoUser      string
+	demoPass      string
+	streams       []ui.LiveStream
 
 	closers []closer
 }
@@ -173,6 +176,7 @@ func runGUI(g globalFlags, stderr io.Writer) int {
 	defer a.Close()
 	ctx, stop := signalContext()
 	defer stop()
+	a.streams = a.openLiveStreams(ctx)
 	title := "Nightjar"
 	if a.Demo != nil {
 		title = "Nightjar (demo cameras)"
@@ -258,6 +262,8 @@ func (s *guiServices) CheckKeyring(ctx context.Context) error {
 }
 
 func (s *guiServices) KeyringHint(err error) string { return secrets.Hint(err) }
+
+func (s *guiServices) LiveStreams() []ui.LiveStream { return s.a.streams }
 
 func (s *guiServices) Cameras() ([]ui.CameraRow, error) {
 	cams, err := s.a.DB.Cameras()

@@ -25,8 +25,11 @@ func demoDataDir() (string, error) {
 // startDemo starts simulated cameras in-process on loopback and adds them
 // to the catalogue. Camera 4 has no PTZ, like a fixed bullet camera.
 func (a *App) startDemo() error {
+	a.demoUser, a.demoPass = "admin", "admin" // camsim's factory default
 	sim, err := camsim.Start(camsim.Config{
 		Cameras: demoCameras,
+		User:    a.demoUser,
+		Pass:    a.demoPass,
 		NoPTZ:   []int{3},
 		Log:     a.Log.With("component", "camsim"),
 	})

@@ -119,8 +119,12 @@ func absDiff(a, b uint8) int {
 
 func distinctColours(img *image.RGBA, max int) int {
 	seen := map[[3]uint8]bool{}
-	for i := 0; i+3 < len(img.Pix) && len(seen) < max; i += 4 {
-		seen[[3]uint8{img.Pix[i], img.Pix[i+1], img.Pix[i+2]}] = true
+	r := img.Bounds()
+	for y := r.Min.Y; y < r.Max.Y && len(seen) < max; y++ {
+		for x := r.Min.X; x < r.Max.X && len(seen) < max; x++ {
+			p := img.RGBAAt(x, y)
+			seen[[3]uint8{p.R, p.G, p.B}] = true
+		}
 	}
 	return len(seen)
 }
@@ -190,4 +194,81 @@ func TestE2EWelcomeScreenAndSingleInstance(t *testing.T) {
 	if len(lines) != 1 || !strings.Contains(lines[0], "already running") || !strings.Contains(lines[0], dataDir) {
 		t.Fatalf("want one clear line naming the data dir, got %q", msg)
 	}
+}
+
+// TestE2EDemoWallShowsMovingVideo starts the real app in demo mode and
+// takes two X-level screenshots 1 s apart: each of the four tiles must show
+// a picture (not one colour) that moves (pixels differ).
+func TestE2EDemoWallShowsMovingVideo(t *testing.T) {
+	requireDisplay(t)
+	_, out := startApp(t, "--demo")
+	// Window at 0,0 (no window manager under Xvfb), 1280×800; the wall
+	// fills what the navigation rail leaves.
+	wallArea := image.Rect(90, 10, 1270, 790)
+	tiles := make([]image.Rectangle, 4)
+	for i := range tiles {
+		r := tileRect(i, 4, wallArea.Dx(), wallArea.Dy()).Add(wallArea.Min)
+		// sample the middle of each tile, away from labels and borders
+		tiles[i] = image.Rect(r.Min.X+r.Dx()/5, r.Min.Y+r.Dy()/4, r.Max.X-r.Dx()/5, r.Max.Y-r.Dy()/5)
+	}
+	var a, b *image.RGBA
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		a = screenshot(t)
+		if allTilesPictured(a, tiles) {
+			break
+		}
+		if time.Now().After(deadline) {
+			p := saveArtifact(t, "demo-wall-timeout.png", a)
+			t.Fatalf("wall not showing four pictures after 30 s (%s); output:\n%s", p, out)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	time.Sleep(time.Second)
+	b = screenshot(t)
+	saveArtifact(t, "demo-wall-a.png", a)
+	saveArtifact(t, "demo-wall-b.png", b)
+	for i, r := range tiles {
+		if n := distinctColours(crop(b, r), 50); n < 10 {
+			t.Errorf("tile %d: only %d colours", i+1, n)
+		}
+		if d := changedPixels(a, b, r); d < r.Dx()*r.Dy()/200 {
+			t.Errorf("tile %d: only %d pixels changed in 1 s: not moving", i+1, d)
+		}
+	}
+}
+
+// tileRect mirrors the wall's 2×2 grid (ui.tileRect) for the test.
+func tileRect(i, n, w, h int) image.Rectangle {
+	const gap = 2
+	cols, rows := 2, 2
+	tw, th := (w-gap*(cols-1))/cols, (h-gap*(rows-1))/rows
+	x, y := (i%cols)*(tw+gap), (i/cols)*(th+gap)
+	return image.Rect(x, y, x+tw, y+th)
+}
+
+func crop(img *image.RGBA, r image.Rectangle) *image.RGBA {
+	return img.SubImage(r).(*image.RGBA)
+}
+
+func allTilesPictured(img *image.RGBA, tiles []image.Rectangle) bool {
+	for _, r := range tiles {
+		if distinctColours(crop(img, r), 50) < 10 {
+			return false
+		}
+	}
+	return true
+}
+
+func changedPixels(a, b *image.RGBA, r image.Rectangle) int {
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			pa, pb := a.RGBAAt(x, y), b.RGBAAt(x, y)
+			if absDiff(pa.R, pb.R)+absDiff(pa.G, pb.G)+absDiff(pa.B, pb.B) > 30 {
+				n++
+			}
+		}
+	}
+	return n
 }

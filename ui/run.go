@@ -24,5 +24,8 @@ func Run(ctx context.Context, svc Services, cfg WindowConfig) error {
 	stop := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
 	defer stop()
 	w.Window().ShowAndRun()
+	if w.wall != nil {
+		w.wall.Close()
+	}
 	return nil
 }

@@ -23,6 +23,8 @@ type Services interface {
 	KeyringHint(err error) string
 	// Cameras lists the configured cameras.
 	Cameras() ([]CameraRow, error)
+	// LiveStreams returns the streams for the live wall, at most 16.
+	LiveStreams() []LiveStream
 }
 
 // Actions are the welcome screen's buttons. A nil action hides its button.
@@ -61,6 +63,7 @@ type MainWindow struct {
 	keyringStatus  *widget.Label
 	keyringChecked chan struct{} // closed once the keyring status is known
 	quit           func()        // defaults to the app's Quit
+	wall           *wall
 }
 
 // NewMainWindow builds the main window on a.
@@ -121,6 +124,10 @@ func (w *MainWindow) livePage() fyne.CanvasObject {
 	n, err := w.svc.CameraCount()
 	if err == nil && n == 0 {
 		return newWelcome(w.cfg.Actions, w.ShowPage)
+	}
+	if streams := w.svc.LiveStreams(); len(streams) > 0 {
+		w.wall = newWall(streams)
+		return w.wall.object()
 	}
 	msg := fmt.Sprintf("The live wall of your %d cameras will be here: 1, 2×2, 3×3 and 4×4 layouts, fullscreen on double-click, PTZ from the keyboard. The Cameras page lists them now.", n)
 	if err != nil {

@@ -21,6 +21,7 @@ type fakeServices struct {
 func (f *fakeServices) CameraCount() (int, error)              { return f.cameras, nil }
 func (f *fakeServices) CheckKeyring(ctx context.Context) error { return f.keyringErr }
 func (f *fakeServices) KeyringHint(err error) string           { return "start gnome-keyring" }
+func (f *fakeServices) LiveStreams() []LiveStream              { return nil }
 func (f *fakeServices) Cameras() ([]CameraRow, error) {
 	rows := make([]CameraRow, f.cameras)
 	for i := range rows {

@@ -249,7 +249,7 @@ func (c *Camera) background(stop <-chan struct{}) {
 // viewIndex maps the pan position to one of n pre-encoded views.
 func (c *Camera) viewIndex(n int) int {
 	if c.ptz == nil {
-		return (c.Index * 2) % n // fixed cameras look at different parts of the scene
+		return (c.Index*2 + 4) % n // fixed cameras look away from where PTZ homes point
 	}
 	pan, _, _ := c.ptz.position()
 	i := int((pan+1)/2*float64(n-1) + 0.5)
