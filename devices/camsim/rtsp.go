@@ -123,28 +123,26 @@ func (r *rtspServer) authorize(c *gortsplib.ServerConn, req *base.Request) bool 
 	return c.VerifyCredentials(req, user, pass)
 }
 
-// OnDescribe implements gortsplib.ServerHandlerOnDescribe.
-func (r *rtspServer) OnDescribe(ctx *gortsplib.ServerHandlerOnDescribeCtx) (*base.Response, *gortsplib.ServerStream, error) {
-	if !r.authorize(ctx.Conn, ctx.Request) {
+// lookup authorises a DESCRIBE or SETUP and finds its stream.
+func (r *rtspServer) lookup(c *gortsplib.ServerConn, req *base.Request, path string) (*base.Response, *gortsplib.ServerStream, error) {
+	if !r.authorize(c, req) {
 		return &base.Response{StatusCode: base.StatusUnauthorized}, nil, liberrors.ErrServerAuth{}
 	}
-	st := r.streamFor(ctx.Path)
+	st := r.streamFor(path)
 	if st == nil {
 		return &base.Response{StatusCode: base.StatusNotFound}, nil, nil
 	}
 	return &base.Response{StatusCode: base.StatusOK}, st, nil
 }
 
+// OnDescribe implements gortsplib.ServerHandlerOnDescribe.
+func (r *rtspServer) OnDescribe(ctx *gortsplib.ServerHandlerOnDescribeCtx) (*base.Response, *gortsplib.ServerStream, error) {
+	return r.lookup(ctx.Conn, ctx.Request, ctx.Path)
+}
+
 // OnSetup implements gortsplib.ServerHandlerOnSetup.
 func (r *rtspServer) OnSetup(ctx *gortsplib.ServerHandlerOnSetupCtx) (*base.Response, *gortsplib.ServerStream, error) {
-	if !r.authorize(ctx.Conn, ctx.Request) {
-		return &base.Response{StatusCode: base.StatusUnauthorized}, nil, liberrors.ErrServerAuth{}
-	}
-	st := r.streamFor(ctx.Path)
-	if st == nil {
-		return &base.Response{StatusCode: base.StatusNotFound}, nil, nil
-	}
-	return &base.Response{StatusCode: base.StatusOK}, st, nil
+	return r.lookup(ctx.Conn, ctx.Request, ctx.Path)
 }
 
 // OnPlay implements gortsplib.ServerHandlerOnPlay.
