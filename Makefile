@@ -56,8 +56,9 @@ test: deps $(NPM_INTEROP)/node_modules/onvif
 	$(GO) vet ./...
 	NIGHTJAR_FULL_TEST=1 $(XVFB) $(KEYRING) $(GO) test -race -timeout $(TEST_TIMEOUT) ./...
 
-bench: deps
+bench: build
 	$(XVFB) $(KEYRING) $(GO) test -run '^$$' -bench . -benchmem ./...
+	./$(BIN) bench camsim
 
 lint: deps
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -73,3 +73,18 @@ func FuzzRedactURL(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRedactURL compares redacting a log line holding a URL with
+// credentials against the baseline of a line with no '@' (the fast path).
+func BenchmarkRedactURL(b *testing.B) {
+	for _, bc := range []struct{ name, line string }{
+		{"baseline-no-userinfo", "connect rtsp://10.0.0.5:554/stream1 failed: timeout after 5s"},
+		{"with-userinfo", "connect rtsp://admin:hunter2@10.0.0.5:554/stream1 failed: timeout after 5s"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				RedactURL(bc.line)
+			}
+		})
+	}
+}
