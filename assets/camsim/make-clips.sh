@@ -24,13 +24,13 @@ drawtext=text='PAN ${pan}':x=w-tw-24:y=h-th-24:fontsize=40:fontcolor=white:box=1
   ffmpeg -v error -y -f lavfi -i "$scene" -t 2 \
     -c:v libx264 -profile:v baseline -preset medium -pix_fmt yuv420p \
     -g 25 -keyint_min 25 -sc_threshold 0 -bf 0 \
-    -b:v 1900k -maxrate 2100k -bufsize 2000k \
+    -b:v 1800k -maxrate 2000k -bufsize 1900k \
     -x264-params "slice-max-mbs=160:threads=1:aud=0:repeat-headers=1" \
     -f h264 "main-view${i}.h264"
   ffmpeg -v error -y -f lavfi -i "$scene,scale=640:360,fps=15,drawbox=x=0:y=0:w=640:h=16:c=0x1d2430:t=fill" -t 2 \
     -c:v libx264 -profile:v baseline -preset medium -pix_fmt yuv420p \
     -g 15 -keyint_min 15 -sc_threshold 0 -bf 0 \
-    -b:v 380k -maxrate 420k -bufsize 400k \
+    -b:v 360k -maxrate 400k -bufsize 380k \
     -x264-params "slice-max-mbs=40:threads=1:aud=0:repeat-headers=1" \
     -f h264 "sub-view${i}.h264"
 done

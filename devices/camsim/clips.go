@@ -6,8 +6,6 @@ import (
 	"io/fs"
 	"sort"
 
-	"github.com/bluenviron/gortsplib/v5/pkg/format"
-
 	"nightjar/assets"
 )
 
@@ -37,6 +35,11 @@ type accessUnit struct {
 	NALUs    [][]byte
 	IDR      bool
 	Payloads [][]byte
+
+	// With a name band (see overlay.go): the payloads before and after
+	// the band slice, and the band slice itself.
+	band                      *bandSlice
+	prePayloads, restPayloads [][]byte
 }
 
 // clip is one pre-encoded view of one stream kind.
@@ -49,6 +52,7 @@ type clip struct {
 type clipSet struct {
 	spec  streamSpec
 	views []*clip
+	band  *bandInfo // nil when the clips cannot carry a name band
 }
 
 var loadedClips map[string]*clipSet
@@ -83,6 +87,7 @@ func clips() (map[string]*clipSet, error) {
 			}
 			set.views = append(set.views, c)
 		}
+		set.band = prepareBand(set)
 		out[kind] = set
 	}
 	loadedClips = out
@@ -91,18 +96,12 @@ func clips() (map[string]*clipSet, error) {
 
 // packetize fills every access unit's RTP payloads.
 func packetize(c *clip) error {
-	enc, err := (&format.H264{PayloadTyp: 96, PacketizationMode: 1}).CreateEncoder()
-	if err != nil {
-		return err
-	}
 	for i := range c.AUs {
-		pkts, err := enc.Encode(c.AUs[i].NALUs)
+		p, err := packetizeNALUs(c.AUs[i].NALUs)
 		if err != nil {
 			return err
 		}
-		for _, p := range pkts {
-			c.AUs[i].Payloads = append(c.AUs[i].Payloads, p.Payload)
-		}
+		c.AUs[i].Payloads = p
 	}
 	return nil
 }

@@ -171,6 +171,11 @@ func (f *feeder) run(stop <-chan struct{}) {
 	base := randUint32()
 	start := time.Now()
 	view := f.cam.viewIndex(len(f.set.views))
+	var painter *bandPainter
+	if f.set.band != nil {
+		painter = newBandPainter(f.set.band)
+	}
+	var payloads [][]byte
 	seq := uint16(randUint32())
 	ssrc := randUint32()
 	timer := time.NewTimer(0)
@@ -196,11 +201,17 @@ func (f *feeder) run(stop <-chan struct{}) {
 		ts := base + uint32(idx)*ticks
 		ntp := time.Now()
 		medi := st.Desc.Medias[0]
-		for i, payload := range au.Payloads {
+		payloads = au.Payloads
+		if painter != nil && au.band != nil {
+			payloads = append(payloads[:0:0], au.prePayloads...)
+			payloads = packetizeNAL(painter.slice(au.band, f.cam), payloads)
+			payloads = append(payloads, au.restPayloads...)
+		}
+		for i, payload := range payloads {
 			p := &rtp.Packet{
 				Header: rtp.Header{
 					Version: 2, PayloadType: 96, SequenceNumber: seq, Timestamp: ts, SSRC: ssrc,
-					Marker: i == len(au.Payloads)-1,
+					Marker: i == len(payloads)-1,
 				},
 				Payload: payload,
 			}

@@ -181,10 +181,18 @@ func xsdDuration(s string) (time.Duration, bool) {
 			if unit == 0 {
 				return 0, false
 			}
-			d += time.Duration(v * float64(unit))
+			f := v * float64(unit)
+			if f > float64(maxXSDDuration) || float64(d)+f > float64(maxXSDDuration) {
+				return 0, false // absurd: refuse rather than overflow
+			}
+			d += time.Duration(f)
 		}
 	}
 	return d, num == ""
 }
+
+// maxXSDDuration bounds parsed durations: a year is more than any ONVIF
+// timeout or subscription a client may ask for.
+const maxXSDDuration = 366 * 24 * time.Hour
 
 func xsdTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
