@@ -95,7 +95,7 @@ func measureCamsim(cameras int, kinds []string, window time.Duration) (camsimRes
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cmd := exec.CommandContext(ctx, exe, "camsim", "--cameras", strconv.Itoa(cameras), "--no-auth", "--json")
+	cmd := exec.CommandContext(ctx, exe, "camsim", "--cameras", strconv.Itoa(cameras), "--no-auth", "--json", "--discovery", "off")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return camsimResult{}, err

@@ -29,6 +29,7 @@ func runCamsim(args []string, stdout, stderr io.Writer) int {
 	noPTZ := fs.String("no-ptz", "", "")
 	clock := fs.Duration("clock-offset", 0, "")
 	asJSON := fs.Bool("json", false, "")
+	discovery := fs.String("discovery", "127.0.0.1:3702", "")
 	verbose := fs.Bool("v", false, "")
 	cpuProfile := fs.String("cpuprofile", "", "")
 	var faults faultFlags
@@ -73,6 +74,14 @@ func runCamsim(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err, "Pick other ports with --listen, or fewer cameras.")
 	}
 	defer sim.Close()
+	var discAddr string
+	if *discovery != "" && *discovery != "off" {
+		d, err := sim.StartDiscovery(*discovery)
+		if err != nil {
+			return fail(stderr, err, "Another program uses that port; pick another with --discovery HOST:PORT, or --discovery off.")
+		}
+		discAddr = d.Addr()
+	}
 	if err := faults.apply(sim); err != nil {
 		return usageErrorFor(stderr, "camsim", err.Error(), camsimUsage)
 	}
@@ -95,6 +104,9 @@ func runCamsim(args []string, stdout, stderr io.Writer) int {
 		if !*noAuth {
 			fmt.Fprintf(stdout, "credentials: %s / %s\n", *user, strings.Repeat("*", len(*pass)))
 		}
+		if discAddr != "" {
+			fmt.Fprintf(stdout, "WS-Discovery: unicast probes to %s\n", discAddr)
+		}
 		fmt.Fprintln(stdout, "serving; press Ctrl+C to stop")
 	}
 	if f, ok := stdout.(*os.File); ok {
@@ -106,7 +118,7 @@ func runCamsim(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-const camsimUsage = "usage: nightjar camsim [--cameras N] [--listen HOST:PORT] [--user U --pass P | --no-auth] [--no-ptz 2,3] [--clock-offset D] [--fault SPEC]... [--json]"
+const camsimUsage = "usage: nightjar camsim [--cameras N] [--listen HOST:PORT] [--user U --pass P | --no-auth] [--no-ptz 2,3] [--clock-offset D] [--fault SPEC]... [--discovery HOST:PORT|off] [--json]"
 
 func usageErrorFor(w io.Writer, cmd, msg, usage string) int {
 	fmt.Fprintf(w, "nightjar %s: %s\n%s\n", cmd, msg, usage)

@@ -3,9 +3,12 @@ package camsim
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/rand"
 	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -230,3 +233,52 @@ func TestRebootRefusesThenReturns(t *testing.T) {
 		t.Fatalf("RTSP after reboot: %v", err)
 	}
 }
+
+// TestHTTPDigestMD5AndSHA256 answers the camera's challenge with RFC 7616
+// digests computed here, for both algorithms, and checks a wrong password
+// is refused.
+func TestHTTPDigestMD5AndSHA256(t *testing.T) {
+	s := startSim(t, Config{Cameras: 1})
+	url := s.Cameras()[0].DeviceURL()
+	body := `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>` + getProfiles + `</s:Body></s:Envelope>`
+	for _, tc := range []struct {
+		algo, pass string
+		want       int
+	}{{"MD5", "admin", 200}, {"SHA-256", "admin", 200}, {"SHA-256", "wrong", 401}, {"MD5", "wrong", 401}} {
+		res, err := http.Post(url, "application/soap+xml", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		var nonce string
+		for _, h := range res.Header.Values("WWW-Authenticate") {
+			p := parseDigestParams(h)
+			if strings.EqualFold(p["algorithm"], tc.algo) {
+				nonce = p["nonce"]
+			}
+		}
+		if nonce == "" {
+			t.Fatalf("%s not offered", tc.algo)
+		}
+		hf := md5hex
+		if tc.algo == "SHA-256" {
+			hf = sha256hex
+		}
+		ha1 := hf("admin:camsim:" + tc.pass)
+		ha2 := hf("POST:/onvif/device_service")
+		resp := hf(ha1 + ":" + nonce + ":00000001:c0ffee:auth:" + ha2)
+		req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+		req.Header.Set("Authorization", fmt.Sprintf(`Digest username="admin", realm="camsim", nonce="%s", uri="/onvif/device_service", algorithm=%s, qop=auth, nc=00000001, cnonce="c0ffee", response="%s"`, nonce, tc.algo, resp))
+		res, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tc.want {
+			t.Errorf("%s with password %q: status %d, want %d", tc.algo, tc.pass, res.StatusCode, tc.want)
+		}
+	}
+}
+
+func md5hex(s string) string    { h := md5.Sum([]byte(s)); return hex.EncodeToString(h[:]) }
+func sha256hex(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }

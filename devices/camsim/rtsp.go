@@ -175,7 +175,7 @@ func (f *feeder) run(stop <-chan struct{}) {
 	if f.set.band != nil {
 		painter = newBandPainter(f.set.band)
 	}
-	var payloads [][]byte
+	var payloads, buf [][]byte
 	seq := uint16(randUint32())
 	ssrc := randUint32()
 	timer := time.NewTimer(0)
@@ -203,9 +203,10 @@ func (f *feeder) run(stop <-chan struct{}) {
 		medi := st.Desc.Medias[0]
 		payloads = au.Payloads
 		if painter != nil && au.band != nil {
-			payloads = append(payloads[:0:0], au.prePayloads...)
-			payloads = packetizeNAL(painter.slice(au.band, f.cam), payloads)
-			payloads = append(payloads, au.restPayloads...)
+			buf = append(buf[:0], au.prePayloads...)
+			buf = packetizeNAL(painter.slice(au.band, f.cam), buf)
+			buf = append(buf, au.restPayloads...)
+			payloads = buf
 		}
 		for i, payload := range payloads {
 			p := &rtp.Packet{
