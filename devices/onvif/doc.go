@@ -1,0 +1,19 @@
+// Package onvif is Nightjar's ONVIF client: WS-Discovery, device probing,
+// media profiles and stream URIs, PTZ and events.
+//
+// It builds SOAP envelopes with github.com/use-go/onvif's gosoap package
+// and marshals its request types where they fit, but does transport,
+// authentication and parsing itself, because use-go/onvif v0.0.9 has no
+// context or timeout, no clock offset for WS-Security, no SHA-256 HTTP
+// digest, reads unbounded bodies, takes an HTTP 400 NotAuthorized as
+// success, and misparses profiles on some cameras.
+//
+// # Caveats
+//
+// Every call has a context and a timeout (5 s unless set) and reads at
+// most MaxBody bytes (4 MiB). Replies are parsed by local element names, so
+// any namespace prefix works, and bytes before the first '<' are skipped.
+// Failures are typed: see the Err values and Hint.
+//
+// Passwords are never logged and never part of an error.
+package onvif
