@@ -133,12 +133,18 @@ func xmlEscape(s string) string {
 	return b.String()
 }
 
-// envelope builds the request with use-go/onvif's SOAP builder.
-func (c *Client) envelope(body string, auth bool) (string, error) {
+// envelope builds the request with use-go/onvif's SOAP builder; headers
+// are extra header elements (WS-Addressing for subscriptions).
+func (c *Client) envelope(body string, auth bool, headers ...string) (string, error) {
 	msg := gosoap.NewEmptySOAP()
 	msg.AddRootNamespaces(namespaces)
 	if err := addBody(&msg, body); err != nil {
 		return "", err
+	}
+	for _, h := range headers {
+		if err := msg.AddStringHeaderContent(h); err != nil {
+			return "", fmt.Errorf("build header: %w", err)
+		}
 	}
 	if auth && c.Username != "" {
 		if err := msg.AddStringHeaderContent(c.wsse()); err != nil {
@@ -150,10 +156,14 @@ func (c *Client) envelope(body string, auth bool) (string, error) {
 
 // call sends body to the service at xaddr and returns the reply's Body
 // element. op names the operation for errors.
-func (c *Client) call(ctx context.Context, xaddr, op, body string, auth bool) (*Node, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout())
+func (c *Client) call(ctx context.Context, xaddr, op, body string, auth bool, headers ...string) (*Node, error) {
+	return c.callTimeout(ctx, c.timeout(), xaddr, op, body, auth, headers...)
+}
+
+func (c *Client) callTimeout(ctx context.Context, timeout time.Duration, xaddr, op, body string, auth bool, headers ...string) (*Node, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	env, err := c.envelope(body, auth)
+	env, err := c.envelope(body, auth, headers...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
