@@ -41,6 +41,9 @@ Flags:
 Commands:
   camsim              serve simulated ONVIF/RTSP cameras on loopback
                       (nightjar camsim --cameras 4 --listen 127.0.0.1:8000)
+  probe ADDRESS       show what an ONVIF camera offers (--user U --password-stdin --json)
+  cameras list|add|remove
+                      manage cameras in the data dir; passwords go to the OS keyring
   bench camsim        measure the simulator's CPU and memory
   version             print the version
   help                print this help
@@ -97,6 +100,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCamsim(rest[1:], stdout, stderr)
 	case "bench":
 		return runBench(rest[1:], stdout, stderr)
+	case "probe":
+		return runProbe(rest[1:], stdout, stderr)
+	case "cameras":
+		return runCameras(g, rest[1:], stdout, stderr)
 	default:
 		return usageError(stderr, fmt.Sprintf("unknown command %q", cmd))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"strings"
 	"time"
 
 	"nightjar/player"
@@ -59,12 +60,12 @@ func (a *App) openLiveStreams(ctx context.Context) []ui.LiveStream {
 // cameraPassword returns a camera's password: the simulator's in demo
 // mode, otherwise the keyring entry under the camera's id.
 func (a *App) cameraPassword(ctx context.Context, id string) (string, error) {
-	if a.Demo != nil {
+	if a.Demo != nil && strings.HasPrefix(id, "demo-") {
 		return a.demoPass, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	pass, err := a.Secrets.Get(ctx, "camera/"+id)
+	pass, err := a.Secrets.Get(ctx, keyringKey(id))
 	if errors.Is(err, secrets.ErrNotFound) {
 		return "", nil
 	}

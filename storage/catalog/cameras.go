@@ -26,6 +26,12 @@ type Camera struct {
 	Events      bool          `json:"events,omitempty"`
 	ClockOffset time.Duration `json:"clock_offset,omitempty"`
 	Added       time.Time     `json:"added"`
+
+	Manufacturer string `json:"manufacturer,omitempty"`
+	Model        string `json:"model,omitempty"`
+	// FactoryPassword is set while the camera is known to use a factory
+	// default password; the password itself is only in the keyring.
+	FactoryPassword bool `json:"factory_password,omitempty"`
 }
 
 // PutCamera inserts or replaces c.
