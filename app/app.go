@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
+	"sync"
 
 	"nightjar/devices/camsim"
 	"nightjar/storage/catalog"
@@ -29,8 +31,8 @@ type App struct {
 	// address of their WS-Discovery responder.
 	Demo          *camsim.Sim
 	DemoDiscovery string
-	demoUser      string
-	demoPass      string
+	demoMu        sync.Mutex
+	demoPass      map[string]string // demo camera id -> password; never in the keyring
 	streams       []ui.LiveStream
 
 	closers []closer
@@ -269,10 +271,15 @@ func (s *guiServices) Cameras() ([]ui.CameraRow, error) {
 	cams, err := s.a.DB.Cameras()
 	rows := make([]ui.CameraRow, 0, len(cams))
 	for _, c := range cams {
-		rows = append(rows, ui.CameraRow{
-			ID: c.ID, Name: c.Name, Group: c.Group, Address: logging.RedactURL(c.DeviceURL),
-			MainURI: logging.RedactURL(c.MainURI), SubURI: logging.RedactURL(c.SubURI), PTZ: c.PTZ,
-		})
+		rows = append(rows, cameraRow(c))
 	}
 	return rows, err
+}
+
+func cameraRow(c catalog.Camera) ui.CameraRow {
+	return ui.CameraRow{
+		ID: c.ID, Name: c.Name, Group: c.Group, Address: logging.RedactURL(c.DeviceURL),
+		MainURI: logging.RedactURL(c.MainURI), SubURI: logging.RedactURL(c.SubURI), PTZ: c.PTZ,
+		Model: strings.TrimSpace(c.Manufacturer + " " + c.Model), FactoryPassword: c.FactoryPassword,
+	}
 }

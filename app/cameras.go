@@ -153,8 +153,10 @@ func (a *App) RemoveCamera(ctx context.Context, id string, deleteRecordings bool
 	if _, err := a.DB.Camera(id); err != nil {
 		return err
 	}
-	if err := a.Secrets.Delete(ctx, keyringKey(id)); err != nil && !errors.Is(err, secrets.ErrNotFound) {
-		return fmt.Errorf("remove password of %s from the keyring: %w", id, err)
+	if _, demo := a.demoPassword(id); !demo { // demo passwords live in memory only
+		if err := a.Secrets.Delete(ctx, keyringKey(id)); err != nil && !errors.Is(err, secrets.ErrNotFound) {
+			return fmt.Errorf("remove password of %s from the keyring: %w", id, err)
+		}
 	}
 	if err := a.DB.DeleteCamera(id); err != nil {
 		return err
@@ -189,7 +191,11 @@ func (a *App) ChangeCameraPassword(ctx context.Context, id, newPass string) erro
 	if err := c.SetPassword(ctx, cam.Username, newPass); err != nil {
 		return err
 	}
-	if err := a.Secrets.Set(ctx, keyringKey(id), newPass); err != nil {
+	if _, demo := a.demoPassword(id); demo {
+		a.demoMu.Lock()
+		a.demoPass[id] = newPass
+		a.demoMu.Unlock()
+	} else if err := a.Secrets.Set(ctx, keyringKey(id), newPass); err != nil {
 		return fmt.Errorf("the camera now uses the new password, but saving it in the keyring failed: %w", err)
 	}
 	cam.FactoryPassword = false

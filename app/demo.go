@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"nightjar/devices/camsim"
+	"nightjar/devices/onvif"
 	"nightjar/storage/catalog"
 )
 
@@ -25,11 +26,12 @@ func demoDataDir() (string, error) {
 // startDemo starts simulated cameras in-process on loopback and adds them
 // to the catalogue. Camera 4 has no PTZ, like a fixed bullet camera.
 func (a *App) startDemo() error {
-	a.demoUser, a.demoPass = "admin", "admin" // camsim's factory default
+	const user, pass = "admin", "admin" // camsim's factory default, so the warning shows
+	a.demoPass = map[string]string{}
 	sim, err := camsim.Start(camsim.Config{
 		Cameras: demoCameras,
-		User:    a.demoUser,
-		Pass:    a.demoPass,
+		User:    user,
+		Pass:    pass,
 		NoPTZ:   []int{3},
 		Log:     a.Log.With("component", "camsim"),
 	})
@@ -44,19 +46,24 @@ func (a *App) startDemo() error {
 	a.DemoDiscovery = disc.Addr()
 	for i, c := range sim.Cameras() {
 		in := c.Info()
+		id := fmt.Sprintf("demo-%d", i+1)
+		a.demoPass[id] = pass
 		err := a.DB.PutCamera(catalog.Camera{
-			ID:          fmt.Sprintf("demo-%d", i+1),
-			Name:        in.Name,
-			Group:       "Demo",
-			DeviceURL:   in.DeviceURL,
-			Username:    in.User,
-			MainProfile: camsim.Main,
-			SubProfile:  camsim.Sub,
-			MainURI:     in.MainURI,
-			SubURI:      in.SubURI,
-			PTZ:         in.PTZ,
-			Events:      true,
-			Added:       time.Now().UTC(),
+			ID:              id,
+			Name:            in.Name,
+			Group:           "Demo",
+			DeviceURL:       in.DeviceURL,
+			Username:        in.User,
+			MainProfile:     camsim.Main,
+			SubProfile:      camsim.Sub,
+			MainURI:         in.MainURI,
+			SubURI:          in.SubURI,
+			PTZ:             in.PTZ,
+			Events:          true,
+			Added:           time.Now().UTC(),
+			Manufacturer:    "Nightjar",
+			Model:           "Camsim",
+			FactoryPassword: onvif.IsFactoryCredential(user, pass),
 		})
 		if err != nil {
 			return fmt.Errorf("add demo camera: %w", err)

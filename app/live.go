@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"strings"
 	"time"
 
 	"nightjar/player"
@@ -60,8 +59,8 @@ func (a *App) openLiveStreams(ctx context.Context) []ui.LiveStream {
 // cameraPassword returns a camera's password: the simulator's in demo
 // mode, otherwise the keyring entry under the camera's id.
 func (a *App) cameraPassword(ctx context.Context, id string) (string, error) {
-	if a.Demo != nil && strings.HasPrefix(id, "demo-") {
-		return a.demoPass, nil
+	if pass, ok := a.demoPassword(id); ok {
+		return pass, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -70,4 +69,13 @@ func (a *App) cameraPassword(ctx context.Context, id string) (string, error) {
 		return "", nil
 	}
 	return pass, err
+}
+
+// demoPassword returns a demo camera's password, kept in memory only so a
+// demo never writes into the user's keyring.
+func (a *App) demoPassword(id string) (string, bool) {
+	a.demoMu.Lock()
+	defer a.demoMu.Unlock()
+	p, ok := a.demoPass[id]
+	return p, ok
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -21,8 +22,7 @@ type Services interface {
 	CheckKeyring(ctx context.Context) error
 	// KeyringHint says how to fix a keyring error, or "".
 	KeyringHint(err error) string
-	// Cameras lists the configured cameras.
-	Cameras() ([]CameraRow, error)
+	CameraService
 	// LiveStreams returns the streams for the live wall, at most 16.
 	LiveStreams() []LiveStream
 }
@@ -64,6 +64,8 @@ type MainWindow struct {
 	keyringChecked chan struct{} // closed once the keyring status is known
 	quit           func()        // defaults to the app's Quit
 	wall           *wall
+	cameras        *camerasView
+	warnings       *widget.Label
 }
 
 // NewMainWindow builds the main window on a.
@@ -73,12 +75,17 @@ func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
 	}
 	w := &MainWindow{app: a, svc: svc, cfg: cfg, win: a.NewWindow(cfg.Title), quit: a.Quit, keyringChecked: make(chan struct{})}
 	w.keyringStatus = widget.NewLabel("Checking the OS keyring…")
+	w.warnings = widget.NewLabel("")
+	w.warnings.Wrapping = fyne.TextWrapWord
+	w.cameras = newCamerasView(w, svc)
+	w.cameras.onRows = w.showWarnings
+	w.showWarnings(w.cameras.rows)
 	w.keyringStatus.Wrapping = fyne.TextWrapWord
 	w.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(PageLive, theme.MediaVideoIcon(), w.livePage()),
 		container.NewTabItemWithIcon(PagePlayback, theme.MediaPlayIcon(), placeholder(PagePlayback,
 			"Recorded footage will be here: a timeline per camera with segments, gaps, motion events and bookmarks, and export of clips and snapshots as signed evidence bundles.")),
-		container.NewTabItemWithIcon(PageCameras, theme.ComputerIcon(), w.camerasPage()),
+		container.NewTabItemWithIcon(PageCameras, theme.ComputerIcon(), w.cameras.object()),
 		container.NewTabItemWithIcon(PagePrivacy, theme.VisibilityOffIcon(), w.privacyPage()),
 		container.NewTabItemWithIcon(PageAudit, theme.ListIcon(), placeholder(PageAudit,
 			"The audit log will be here: who viewed, moved, exported or erased what and when, in a hash-chained log that 'nightjar audit verify' checks.")),
@@ -145,7 +152,26 @@ func (w *MainWindow) privacyPage() fyne.CanvasObject {
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle("Secrets", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		w.keyringStatus,
+		widget.NewSeparator(),
+		widget.NewLabelWithStyle("Factory passwords", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		w.warnings,
 	)
+}
+
+// showWarnings lists cameras still on a factory password.
+func (w *MainWindow) showWarnings(rows []CameraRow) {
+	var names []string
+	for _, r := range rows {
+		if r.FactoryPassword {
+			names = append(names, r.Name)
+		}
+	}
+	if len(names) == 0 {
+		w.warnings.SetText("No camera uses a known factory password.")
+		return
+	}
+	w.warnings.SetText(fmt.Sprintf("%d cameras still use a factory default password, which anyone can look up: %s. Change it from the Cameras page (select the camera, then Change password).",
+		len(names), strings.Join(names, ", ")))
 }
 
 func (w *MainWindow) settingsPage() fyne.CanvasObject {

@@ -16,7 +16,31 @@ import (
 type fakeServices struct {
 	cameras    int
 	keyringErr error
+	extra      []CameraRow
+	added      []AddForm
+	addErr     error
+	found      []FoundCamera
 }
+
+func (f *fakeServices) Discover(ctx context.Context, target string) ([]FoundCamera, error) {
+	return f.found, nil
+}
+func (f *fakeServices) AddCamera(ctx context.Context, a AddForm) (CameraRow, error) {
+	if f.addErr != nil {
+		return CameraRow{}, f.addErr
+	}
+	f.added = append(f.added, a)
+	r := CameraRow{ID: "new", Name: a.Name, Address: a.Address}
+	f.extra = append(f.extra, r)
+	return r, nil
+}
+func (f *fakeServices) RemoveCamera(ctx context.Context, id string, del bool) error { return nil }
+func (f *fakeServices) EditCamera(id, name, group string) error                     { return nil }
+func (f *fakeServices) CheckCamera(ctx context.Context, id string) (CameraStatus, error) {
+	return StatusOnline, nil
+}
+func (f *fakeServices) ChangePassword(ctx context.Context, id, p string) error { return nil }
+func (f *fakeServices) ErrorHint(err error) string                             { return "check the password" }
 
 func (f *fakeServices) CameraCount() (int, error)              { return f.cameras, nil }
 func (f *fakeServices) CheckKeyring(ctx context.Context) error { return f.keyringErr }
@@ -25,9 +49,9 @@ func (f *fakeServices) LiveStreams() []LiveStream              { return nil }
 func (f *fakeServices) Cameras() ([]CameraRow, error) {
 	rows := make([]CameraRow, f.cameras)
 	for i := range rows {
-		rows[i] = CameraRow{ID: fmt.Sprint(i), Name: fmt.Sprintf("Cam %d", i+1), Address: "http://127.0.0.1/onvif/device_service"}
+		rows[i] = CameraRow{ID: fmt.Sprint(i), Name: fmt.Sprintf("Cam %d", i+1), Address: "http://127.0.0.1/onvif/device_service", FactoryPassword: i == 0}
 	}
-	return rows, nil
+	return append(rows, f.extra...), nil
 }
 
 // findButton walks the object tree for a button with the given label.

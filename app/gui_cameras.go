@@ -1,0 +1,130 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/url"
+	"time"
+
+	"nightjar/devices/onvif"
+	"nightjar/ui"
+)
+
+// The Cameras page's services (ui.CameraService).
+
+// Discover probes target (a host or range) by unicast, and in demo mode
+// the simulator's responder. With no target outside demo mode it probes
+// the local network by multicast: only ever on the user's request.
+func (s *guiServices) Discover(ctx context.Context, target string) ([]ui.FoundCamera, error) {
+	opt := onvif.DiscoverOptions{Wait: 2 * time.Second}
+	if target != "" {
+		opt.Targets = append(opt.Targets, target)
+	}
+	if s.a.DemoDiscovery != "" {
+		opt.Targets = append(opt.Targets, s.a.DemoDiscovery)
+	}
+	opt.Multicast = len(opt.Targets) == 0
+	found, err := onvif.Discover(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	cams, _ := s.a.DB.Cameras()
+	known := map[string]bool{}
+	for _, c := range cams {
+		known[hostOf(c.DeviceURL)] = true
+	}
+	out := make([]ui.FoundCamera, 0, len(found))
+	for _, f := range found {
+		fc := ui.FoundCamera{Name: f.Name, Hardware: f.Hardware, Address: f.XAddrs[0]}
+		for _, x := range f.XAddrs {
+			fc.Added = fc.Added || known[hostOf(x)]
+		}
+		if fc.Name == "" {
+			fc.Name = f.Endpoint
+		}
+		out = append(out, fc)
+	}
+	s.a.Log.Info("discovery", "target", target, "multicast", opt.Multicast, "found", len(out))
+	return out, nil
+}
+
+func (s *guiServices) AddCamera(ctx context.Context, f ui.AddForm) (ui.CameraRow, error) {
+	cam, err := s.a.AddCamera(ctx, AddRequest{Address: f.Address, User: f.User, Pass: f.Pass, Name: f.Name, Group: f.Group})
+	if err != nil {
+		s.a.Log.Warn("add camera failed", "address", f.Address, "err", err)
+		return ui.CameraRow{}, err
+	}
+	return cameraRow(cam), nil
+}
+
+func (s *guiServices) RemoveCamera(ctx context.Context, id string, deleteRecordings bool) error {
+	return s.a.RemoveCamera(ctx, id, deleteRecordings)
+}
+
+func (s *guiServices) EditCamera(id, name, group string) error {
+	if name == "" {
+		return errors.New("a camera needs a name")
+	}
+	cam, err := s.a.DB.Camera(id)
+	if err != nil {
+		return err
+	}
+	cam.Name, cam.Group = name, group
+	return s.a.DB.PutCamera(cam)
+}
+
+func (s *guiServices) ChangePassword(ctx context.Context, id, newPass string) error {
+	return s.a.ChangeCameraPassword(ctx, id, newPass)
+}
+
+func (s *guiServices) ErrorHint(err error) string { return cameraHint(err) }
+
+// skewWarning is the clock offset above which a camera is shown as clock
+// skewed: it still works, but its own timestamps and overlays are wrong.
+const skewWarning = time.Minute
+
+// CheckCamera tests the connection: ONVIF cameras with their stored
+// credentials, RTSP-only ones by reaching their port.
+func (s *guiServices) CheckCamera(ctx context.Context, id string) (ui.CameraStatus, error) {
+	cam, err := s.a.DB.Camera(id)
+	if err != nil {
+		return ui.StatusOffline, err
+	}
+	if cam.DeviceURL == "" {
+		u, err := url.Parse(cam.MainURI)
+		if err != nil {
+			return ui.StatusOffline, err
+		}
+		host := u.Host
+		if u.Port() == "" {
+			host = net.JoinHostPort(u.Hostname(), "554")
+		}
+		conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", host)
+		if err != nil {
+			return ui.StatusOffline, nil
+		}
+		conn.Close()
+		return ui.StatusOnline, nil
+	}
+	pass, err := s.a.cameraPassword(ctx, id)
+	if err != nil {
+		return ui.StatusOffline, err
+	}
+	c := &onvif.Client{DeviceURL: cam.DeviceURL, Username: cam.Username, Password: pass}
+	off, err := c.SyncClock(ctx)
+	if err == nil {
+		_, err = c.DeviceInformation(ctx)
+	}
+	switch {
+	case errors.Is(err, onvif.ErrUnauthorized):
+		return ui.StatusAuthFailed, nil
+	case errors.Is(err, onvif.ErrClockSkew):
+		return ui.StatusClockSkew, nil
+	case err != nil:
+		return ui.StatusOffline, nil
+	case off > skewWarning || off < -skewWarning:
+		return ui.StatusClockSkew, nil
+	}
+	return ui.StatusOnline, nil
+}
