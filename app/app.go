@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"nightjar/devices"
 	"nightjar/devices/camsim"
 	"nightjar/storage/catalog"
 	"nightjar/storage/logging"
@@ -26,6 +27,8 @@ type App struct {
 	Log     *slog.Logger
 	DB      *catalog.DB
 	Secrets *secrets.Store
+	Bus     *devices.Bus
+	events  *eventWatchers
 
 	// Demo is set in demo mode: the in-process simulated cameras, and the
 	// address of their WS-Discovery responder.
@@ -141,6 +144,7 @@ func Open(g globalFlags) (*App, error) {
 	})
 
 	a.Secrets = &secrets.Store{}
+	a.Bus = &devices.Bus{}
 	a.Log.Info("nightjar started", "version", Version, "data_dir", dir, "pid", os.Getpid(), "demo", g.demo)
 	if g.demo {
 		if err := a.startDemo(); err != nil {
@@ -178,6 +182,7 @@ func runGUI(g globalFlags, stderr io.Writer) int {
 	defer a.Close()
 	ctx, stop := signalContext()
 	defer stop()
+	a.startEvents()
 	a.streams = a.openLiveStreams(ctx)
 	title := "Nightjar"
 	if a.Demo != nil {

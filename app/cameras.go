@@ -115,6 +115,9 @@ func (a *App) AddCamera(ctx context.Context, req AddRequest) (catalog.Camera, er
 		a.Secrets.Delete(context.WithoutCancel(ctx), keyringKey(cam.ID))
 		return cam, err
 	}
+	if a.events != nil {
+		a.events.watch(cam)
+	}
 	a.Log.Info("camera added", "camera", cam.ID, "device", cam.DeviceURL, "stream", cam.MainURI, "factory_password", cam.FactoryPassword)
 	return cam, nil
 }
@@ -158,6 +161,7 @@ func (a *App) RemoveCamera(ctx context.Context, id string, deleteRecordings bool
 			return fmt.Errorf("remove password of %s from the keyring: %w", id, err)
 		}
 	}
+	a.events.unwatch(id)
 	if err := a.DB.DeleteCamera(id); err != nil {
 		return err
 	}

@@ -26,8 +26,9 @@ const schemaVersion = 1
 
 // DB is an open catalogue.
 type DB struct {
-	bolt *bolt.DB
-	path string
+	bolt       *bolt.DB
+	path       string
+	eventLimit int // tests lower MaxEvents
 }
 
 // Options tune Open.
