@@ -25,6 +25,9 @@ type AddRequest struct {
 	User, Pass string
 	Name       string // defaults to what the camera reports
 	Group      string
+	// MainProfile and SubProfile override the automatic choice of
+	// streams (profile tokens, as 'nightjar probe' lists them).
+	MainProfile, SubProfile string
 }
 
 // keyringKey is where a camera's password lives in the OS keyring.
@@ -97,6 +100,9 @@ func (a *App) AddCamera(ctx context.Context, req AddRequest) (catalog.Camera, er
 		if err != nil {
 			return cam, err
 		}
+		if err := overrideStreams(res, req.MainProfile, req.SubProfile); err != nil {
+			return cam, err
+		}
 		fillFromProbe(&cam, res)
 		if cam.Name == "" {
 			cam.Name = strings.TrimSpace(res.Info.Manufacturer + " " + res.Info.Model)
@@ -120,6 +126,27 @@ func (a *App) AddCamera(ctx context.Context, req AddRequest) (catalog.Camera, er
 	}
 	a.Log.Info("camera added", "camera", cam.ID, "device", cam.DeviceURL, "stream", cam.MainURI, "factory_password", cam.FactoryPassword)
 	return cam, nil
+}
+
+// overrideStreams applies the user's choice of main and sub profile.
+func overrideStreams(res *onvif.ProbeResult, main, sub string) error {
+	for _, o := range []struct {
+		token string
+		dst   *string
+	}{{main, &res.Main}, {sub, &res.Sub}} {
+		if o.token == "" {
+			continue
+		}
+		if _, ok := res.Profile(o.token); !ok {
+			var have []string
+			for _, p := range res.Profiles {
+				have = append(have, p.Token)
+			}
+			return fmt.Errorf("the camera has no profile %q (it has %s)", o.token, strings.Join(have, ", "))
+		}
+		*o.dst = o.token
+	}
+	return nil
 }
 
 func hostOf(raw string) string {

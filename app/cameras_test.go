@@ -180,3 +180,20 @@ func TestDeviceURL(t *testing.T) {
 		}
 	}
 }
+
+func TestStreamOverride(t *testing.T) {
+	a := requireKeyring(t)
+	s := startCamsim(t, camsim.Config{Cameras: 1})
+	ctx := context.Background()
+	if _, err := a.AddCamera(ctx, AddRequest{Address: s.Cameras()[0].DeviceURL(), User: "admin", Pass: "admin", MainProfile: "nope"}); err == nil {
+		t.Fatal("unknown profile accepted")
+	}
+	cam, err := a.AddCamera(ctx, AddRequest{Address: s.Cameras()[0].DeviceURL(), User: "admin", Pass: "admin", MainProfile: "sub", SubProfile: "sub"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Secrets.Delete(context.Background(), keyringKey(cam.ID)) })
+	if cam.MainProfile != "sub" || cam.MainURI != s.Cameras()[0].StreamURI(camsim.Sub) {
+		t.Fatalf("override ignored: %+v", cam)
+	}
+}

@@ -21,7 +21,7 @@ import (
 
 const (
 	probeUsage   = "usage: nightjar probe ADDRESS [--user U] [--password-stdin] [--json]"
-	camerasUsage = "usage: nightjar cameras list [--json] | add ADDRESS [--user U] [--password-stdin] [--name N] [--group G] [--json] | remove ID [--delete-recordings]"
+	camerasUsage = "usage: nightjar cameras list [--json] | add ADDRESS [--user U] [--password-stdin] [--name N] [--group G] [--main TOKEN] [--sub TOKEN] [--json] | remove ID [--delete-recordings]"
 )
 
 // stdin is read for --password-stdin; tests replace it.
@@ -144,6 +144,8 @@ func runCameras(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	name := fs.String("name", "", "")
 	group := fs.String("group", "", "")
 	delRec := fs.Bool("delete-recordings", false, "")
+	mainP := fs.String("main", "", "")
+	subP := fs.String("sub", "", "")
 	pos, err := interspersed(fs, args[1:])
 	if err != nil {
 		return usageErrorFor(stderr, "cameras", err.Error(), camerasUsage)
@@ -195,7 +197,7 @@ func runCameras(g globalFlags, args []string, stdout, stderr io.Writer) int {
 		}
 		tw.Flush()
 	case "add":
-		cam, err := a.AddCamera(ctx, AddRequest{Address: pos[0], User: *user, Pass: pass, Name: *name, Group: *group})
+		cam, err := a.AddCamera(ctx, AddRequest{Address: pos[0], User: *user, Pass: pass, Name: *name, Group: *group, MainProfile: *mainP, SubProfile: *subP})
 		if err != nil {
 			return fail(stderr, err, cameraHint(err))
 		}
