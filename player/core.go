@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"sync"
+	"sync/atomic"
 
 	mpv "github.com/gen2brain/go-mpv"
 )
@@ -23,6 +24,8 @@ type Core struct {
 
 	// frames is signalled (without blocking) whenever mpv has a new frame.
 	frames chan struct{}
+	// updates counts mpv's new-frame signals, for the frame rate.
+	updates atomic.Int64
 }
 
 // CoreOptions are libmpv options applied before initialisation, as
@@ -69,6 +72,7 @@ func NewCore(opts CoreOptions) (*Core, error) {
 	}
 	c := &Core{m: m, rc: rc, frames: make(chan struct{}, 1)}
 	rc.SetUpdateCallback(func() {
+		c.updates.Add(1)
 		select {
 		case c.frames <- struct{}{}:
 		default:

@@ -2,6 +2,7 @@ package player
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"log/slog"
 	"path/filepath"
@@ -37,6 +38,19 @@ type LiveOptions struct {
 	MaxBackoff time.Duration
 	// Log receives state changes. It defaults to discarding.
 	Log *slog.Logger
+	// StallTimeout is how long without a frame counts as a stall, which
+	// reconnects. It defaults to 4 s.
+	StallTimeout time.Duration
+}
+
+// Stats describe a live stream.
+type Stats struct {
+	Codec         string
+	Width, Height int
+	FPSIn         float64 // new frames per second, measured between Stats calls
+	BitrateKbps   float64 // video bitrate as mpv estimates it
+	LatencyMs     float64 // estimate: what mpv holds buffered ahead
+	Dropped       int     // frames mpv dropped
 }
 
 // Live plays one live stream with low latency and reconnects on its own.
@@ -48,6 +62,15 @@ type Live struct {
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	statsMu sync.Mutex
+	statsAt time.Time
+	statsN  int64
+	lastFPS float64
+
+	// run's own: the last demuxer time seen and when it changed
+	lastDemux   string
+	lastArrival time.Time
 }
 
 // lowLatency are libmpv options for live camera streams: no cache, no
@@ -82,6 +105,9 @@ func NewLive(opts LiveOptions) (*Live, error) {
 	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.StallTimeout <= 0 {
+		opts.StallTimeout = 4 * time.Second
 	}
 	core, err := NewCore(lowLatency)
 	if err != nil {
@@ -148,7 +174,68 @@ func (l *Live) run(ctx context.Context) {
 			load()
 		default:
 		}
+		l.trackArrival()
+		if l.stalled() {
+			// Connected but silent: treat it as a drop and reconnect.
+			l.opts.Log.Info("stream stalled; reconnecting", "silent_for", l.opts.StallTimeout)
+			l.setState(StateReconnecting)
+			l.core.Command("stop")
+			retry = time.After(backoff)
+			backoff = min(2*backoff, l.opts.MaxBackoff)
+		}
 	}
+}
+
+// trackArrival notes when the demuxer last received data: the network
+// side, whether or not anyone renders.
+func (l *Live) trackArrival() {
+	t := l.core.Property("demuxer-cache-time")
+	if t != "" && t != l.lastDemux {
+		l.lastDemux = t
+		l.lastArrival = time.Now()
+	}
+}
+
+// stalled reports a playing stream that has received nothing for the
+// stall timeout.
+func (l *Live) stalled() bool {
+	if State(l.state.Load()) != StatePlaying {
+		return false
+	}
+	ref := time.Unix(0, l.since.Load())
+	if l.lastArrival.After(ref) {
+		ref = l.lastArrival
+	}
+	return time.Since(ref) > l.opts.StallTimeout
+}
+
+// Stats returns the stream's current figures.
+func (l *Live) Stats() Stats {
+	c := l.core
+	s := Stats{Codec: c.Property("video-codec")}
+	fmt.Sscan(c.Property("video-params/w"), &s.Width)
+	fmt.Sscan(c.Property("video-params/h"), &s.Height)
+	fmt.Sscan(c.Property("video-bitrate"), &s.BitrateKbps)
+	s.BitrateKbps /= 1000
+	var cache float64
+	if _, err := fmt.Sscan(c.Property("demuxer-cache-duration"), &cache); err == nil {
+		s.LatencyMs = cache * 1000
+	}
+	fmt.Sscan(c.Property("frame-drop-count"), &s.Dropped)
+	// Frames per second from mpv's new-frame signals since the last call.
+	now, n := time.Now(), c.updates.Load()
+	l.statsMu.Lock()
+	if dt := now.Sub(l.statsAt).Seconds(); !l.statsAt.IsZero() && dt <= 0.2 {
+		s.FPSIn = l.lastFPS // too soon for a new measurement
+	} else {
+		if !l.statsAt.IsZero() {
+			s.FPSIn = float64(n-l.statsN) / dt
+		}
+		l.statsAt, l.statsN, l.lastFPS = now, n, s.FPSIn
+	}
+	l.statsMu.Unlock()
+	s.LatencyMs += 1000 / max(s.FPSIn, 1) // plus the frame being decoded
+	return s
 }
 
 // Close stops the player and frees libmpv. It returns when the player's

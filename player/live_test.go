@@ -60,6 +60,38 @@ func TestLiveAgainstSimulator(t *testing.T) {
 		t.Fatal("rendered frame is dark")
 	}
 
+	// Keep rendering, as the wall does, then read the stats.
+	stopRender := make(chan struct{})
+	go func() {
+		buf := image.NewRGBA(image.Rect(0, 0, 320, 180))
+		for {
+			select {
+			case <-stopRender:
+				return
+			case <-l.Frames():
+				l.Render(buf, buf.Bounds())
+			}
+		}
+	}()
+	defer close(stopRender)
+	time.Sleep(time.Second)
+	l.Stats() // opens the measuring window
+	time.Sleep(2 * time.Second)
+	st := l.Stats()
+	if st.Width != 640 || st.Height != 360 || st.Codec == "" || st.FPSIn < 10 || st.FPSIn > 20 {
+		t.Fatalf("stats %+v, want 640x360 at about 15 fps", st)
+	}
+
+	// The camera stalls without closing: detected within 5 s.
+	cam.Stall(0)
+	start := time.Now()
+	waitState(t, l, StateReconnecting, 10*time.Second)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("stall detected after %v, want ≤ 5 s", d)
+	}
+	cam.Resume()
+	waitState(t, l, StatePlaying, 10*time.Second)
+
 	// The camera drops the session: the player reconnects within 5 s.
 	cam.DropSessions()
 	waitState(t, l, StateReconnecting, 10*time.Second)
