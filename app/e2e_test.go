@@ -9,10 +9,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"nightjar/devices/onvif"
 )
 
 // End-to-end tests run the real binary in a real X window. 'make test' runs
@@ -203,8 +206,8 @@ func TestE2EDemoWallShowsMovingVideo(t *testing.T) {
 	requireDisplay(t)
 	_, out := startApp(t, "--demo")
 	// Window at 0,0 (no window manager under Xvfb), 1280×800; the wall
-	// fills what the navigation rail leaves.
-	wallArea := image.Rect(90, 10, 1270, 790)
+	// fills what the navigation rail, the toolbar and the PTZ pad leave.
+	wallArea := image.Rect(80, 46, 1090, 795)
 	tiles := make([]image.Rectangle, 4)
 	for i := range tiles {
 		r := tileRect(i, 4, wallArea.Dx(), wallArea.Dy()).Add(wallArea.Min)
@@ -271,4 +274,77 @@ func changedPixels(a, b *image.RGBA, r image.Rectangle) int {
 		}
 	}
 	return n
+}
+
+// TestE2EPTZKeyMovesCamera holds the Right arrow on the demo wall and
+// checks, through the camera's own ONVIF GetStatus, that the selected
+// camera panned while the key was down and stopped when it came up.
+func TestE2EPTZKeyMovesCamera(t *testing.T) {
+	requireDisplay(t)
+	dataDir := t.TempDir()
+	_, out := startApp(t, "--demo", "--data-dir", dataDir)
+	// The demo logs where its discovery responder listens.
+	var disc string
+	deadline := time.Now().Add(20 * time.Second)
+	for disc == "" && time.Now().Before(deadline) {
+		b, _ := os.ReadFile(filepath.Join(dataDir, "logs", "nightjar.log"))
+		if m := regexp.MustCompile(`discovery=(127\.0\.0\.1:\d+)`).FindSubmatch(b); m != nil {
+			disc = string(m[1])
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if disc == "" {
+		t.Fatalf("no discovery address in the log; output:\n%s", out)
+	}
+	found, err := onvif.Discover(context.Background(), onvif.DiscoverOptions{Targets: []string{disc}, Wait: time.Second})
+	if err != nil || len(found) == 0 {
+		t.Fatalf("discover: %v %v", found, err)
+	}
+	var c *onvif.Client
+	for _, f := range found {
+		if f.Name == "Camsim 1" {
+			c = &onvif.Client{DeviceURL: f.XAddrs[0], Username: "admin", Password: "admin"}
+		}
+	}
+	if c == nil {
+		t.Fatalf("Camsim 1 not found in %+v", found)
+	}
+	ctx := context.Background()
+	before, err := c.Status(ctx, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Wait for the window, then select tile 1 and hold Right.
+	wallArea := image.Rect(80, 46, 1090, 795)
+	tiles := []image.Rectangle{tileRect(0, 4, wallArea.Dx(), wallArea.Dy()).Add(wallArea.Min)}
+	for deadline := time.Now().Add(30 * time.Second); !allTilesPictured(screenshot(t), tiles); {
+		if time.Now().After(deadline) {
+			t.Fatal("wall not shown")
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	center := tiles[0].Min.Add(image.Pt(tiles[0].Dx()/2, tiles[0].Dy()/2))
+	xdo(t, "mousemove", fmt.Sprint(center.X), fmt.Sprint(center.Y), "click", "1")
+	xdo(t, "keydown", "Right")
+	time.Sleep(1200 * time.Millisecond)
+	during, err := c.Status(ctx, "main")
+	xdo(t, "keyup", "Right")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !during.Moving || during.Pan <= before.Pan+0.1 {
+		t.Fatalf("while Right was held: %+v (before %+v)", during, before)
+	}
+	time.Sleep(time.Second)
+	after, _ := c.Status(ctx, "main")
+	if after.Moving {
+		t.Fatalf("camera still moving after the key was released: %+v", after)
+	}
+}
+
+func xdo(t *testing.T, args ...string) {
+	t.Helper()
+	if out, err := exec.Command("xdotool", args...).CombinedOutput(); err != nil {
+		t.Fatalf("xdotool %v: %v %s", args, err, out)
+	}
 }

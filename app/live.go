@@ -3,10 +3,15 @@ package app
 import (
 	"context"
 	"errors"
+	"image"
+	"log/slog"
 	"net/url"
+	"strconv"
 	"time"
 
+	"nightjar/devices/onvif"
 	"nightjar/player"
+	"nightjar/storage/catalog"
 	"nightjar/storage/secrets"
 	"nightjar/ui"
 )
@@ -29,31 +34,189 @@ func (a *App) openLiveStreams(ctx context.Context) []ui.LiveStream {
 		if len(out) == maxWallTiles {
 			break
 		}
-		uri := c.SubURI
-		if uri == "" {
-			uri = c.MainURI
-		}
-		u, err := url.Parse(uri)
-		if err != nil || uri == "" {
-			a.Log.Warn("camera has no usable stream URI", "camera", c.ID)
-			continue
-		}
+		pass := ""
 		if c.Username != "" {
-			pass, err := a.cameraPassword(ctx, c.ID)
-			if err != nil {
+			if pass, err = a.cameraPassword(ctx, c.ID); err != nil {
 				a.Log.Warn("no password for camera", "camera", c.ID, "err", err)
 			}
-			u.User = url.UserPassword(c.Username, pass)
 		}
-		l, err := player.NewLive(player.LiveOptions{URL: u.String(), Log: a.Log.With("component", "live", "camera", c.ID)})
+		log := a.Log.With("component", "live", "camera", c.ID)
+		sub := c.SubURI
+		if sub == "" {
+			sub = c.MainURI
+		}
+		src, err := a.openLive(sub, c.Username, pass, log)
 		if err != nil {
-			a.Log.Error("start live player", "camera", c.ID, "err", err)
+			log.Error("start live player", "err", err)
 			continue
 		}
-		a.onClose("live "+c.ID, func() error { l.Close(); return nil })
-		out = append(out, ui.LiveStream{Name: c.Name, Source: l})
+		a.onClose("live "+c.ID, func() error { src.Close(); return nil })
+		ls := ui.LiveStream{ID: c.ID, Name: c.Name, Source: src, FactoryPassword: c.FactoryPassword}
+		if c.MainURI != "" && c.MainURI != sub {
+			mainURI, user := c.MainURI, c.Username
+			ls.OpenMain = func() (ui.LiveSource, func()) {
+				m, err := a.openLive(mainURI, user, pass, log.With("stream", "main"))
+				if err != nil {
+					log.Error("start main stream", "err", err)
+					return src, func() {}
+				}
+				return m, m.Close
+			}
+		}
+		if c.PTZ && c.DeviceURL != "" {
+			p := newPTZControl(c, pass, log.With("component", "ptz"))
+			a.onClose("ptz "+c.ID, func() error { p.close(); return nil })
+			ls.PTZ = p
+		}
+		out = append(out, ls)
 	}
 	return out
+}
+
+// liveSource adapts player.Live to the wall.
+type liveSource struct{ *player.Live }
+
+func (a *App) openLive(uri, user, pass string, log *slog.Logger) (*liveSource, error) {
+	u, err := url.Parse(uri)
+	if err != nil || uri == "" {
+		return nil, errors.New("camera has no usable stream URI")
+	}
+	if user != "" {
+		u.User = url.UserPassword(user, pass)
+	}
+	l, err := player.NewLive(player.LiveOptions{URL: u.String(), Log: log})
+	if err != nil {
+		return nil, err
+	}
+	return &liveSource{l}, nil
+}
+
+func (s *liveSource) Render(dst *image.RGBA, r image.Rectangle) error { return s.Live.Render(dst, r) }
+
+func (s *liveSource) State() (ui.TileState, time.Time) {
+	st, since := s.Live.State()
+	switch st {
+	case player.StatePlaying:
+		return ui.TilePlaying, since
+	case player.StateReconnecting, player.StateClosed:
+		return ui.TileReconnecting, since
+	}
+	return ui.TileConnecting, since
+}
+
+func (s *liveSource) Stats() ui.TileStats {
+	st := s.Live.Stats()
+	return ui.TileStats{Codec: st.Codec, Width: st.Width, Height: st.Height, FPS: st.FPSIn, BitrateKbps: st.BitrateKbps, LatencyMs: st.LatencyMs}
+}
+
+// ptzControl runs one camera's PTZ commands in order on its own
+// goroutine, so the UI never waits for the network.
+type ptzControl struct {
+	c       *onvif.Client
+	profile string
+	cmds    chan func(context.Context)
+	log     *slog.Logger
+	done    chan struct{}
+}
+
+func newPTZControl(cam catalog.Camera, pass string, log *slog.Logger) *ptzControl {
+	c := &onvif.Client{DeviceURL: cam.DeviceURL, Username: cam.Username, Password: pass}
+	c.SetClockOffset(cam.ClockOffset)
+	p := &ptzControl{c: c, profile: cam.MainProfile, cmds: make(chan func(context.Context), 16), log: log, done: make(chan struct{})}
+	go p.run()
+	return p
+}
+
+func (p *ptzControl) run() {
+	defer close(p.done)
+	for f := range p.cmds {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		f(ctx)
+		cancel()
+	}
+}
+
+// send queues f; moves may be dropped when the queue is full, but never
+// a stop (must reports it).
+func (p *ptzControl) send(f func(context.Context), must bool) {
+	if must {
+		select {
+		case p.cmds <- f:
+		case <-time.After(2 * time.Second):
+			p.log.Error("PTZ queue stuck; command dropped")
+		}
+		return
+	}
+	select {
+	case p.cmds <- f:
+	default:
+	}
+}
+
+func (p *ptzControl) logErr(what string, err error) {
+	if err != nil {
+		p.log.Warn("PTZ "+what+" failed", "err", err)
+	}
+}
+
+// moveTimeout makes the camera stop by itself if Nightjar dies mid-move.
+const moveTimeout = 10 * time.Second
+
+func (p *ptzControl) Move(pan, tilt, zoom float64) {
+	p.send(func(ctx context.Context) {
+		p.logErr("move", p.c.ContinuousMove(ctx, p.profile, pan, tilt, zoom, moveTimeout))
+	}, false)
+}
+
+func (p *ptzControl) Stop() {
+	p.send(func(ctx context.Context) { p.logErr("stop", p.c.Stop(ctx, p.profile)) }, true)
+}
+
+func (p *ptzControl) Home() {
+	p.send(func(ctx context.Context) { p.logErr("home", p.c.GotoHome(ctx, p.profile)) }, true)
+}
+
+// Nightjar's numbered presets are the camera presets named "1" to "9".
+func (p *ptzControl) presetToken(ctx context.Context, n int) (string, error) {
+	ps, err := p.c.Presets(ctx, p.profile)
+	if err != nil {
+		return "", err
+	}
+	for _, pr := range ps {
+		if pr.Name == strconv.Itoa(n) {
+			return pr.Token, nil
+		}
+	}
+	return "", nil
+}
+
+func (p *ptzControl) GotoPreset(n int) {
+	p.send(func(ctx context.Context) {
+		tok, err := p.presetToken(ctx, n)
+		if err == nil && tok == "" {
+			return // no such preset yet
+		}
+		if err == nil {
+			err = p.c.GotoPreset(ctx, p.profile, tok)
+		}
+		p.logErr("goto preset", err)
+	}, true)
+}
+
+func (p *ptzControl) SetPreset(n int) {
+	p.send(func(ctx context.Context) {
+		tok, err := p.presetToken(ctx, n)
+		if err == nil {
+			_, err = p.c.SetPreset(ctx, p.profile, strconv.Itoa(n), tok)
+		}
+		p.logErr("set preset", err)
+	}, true)
+}
+
+func (p *ptzControl) close() {
+	p.Stop()
+	close(p.cmds)
+	<-p.done
 }
 
 // cameraPassword returns a camera's password: the simulator's in demo

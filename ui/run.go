@@ -25,6 +25,7 @@ func Run(ctx context.Context, svc Services, cfg WindowConfig) error {
 	defer stop()
 	w.Window().ShowAndRun()
 	if w.wall != nil {
+		w.wall.StopPTZ()
 		w.wall.Close()
 	}
 	return nil

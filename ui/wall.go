@@ -1,107 +1,240 @@
 package ui
 
 import (
+	"fmt"
 	"image"
-	"math"
+	"image/color"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
-// LiveSource is a playing camera stream the wall can draw: player.Live
-// satisfies it.
-type LiveSource interface {
-	// Frames signals that a new frame may be ready.
-	Frames() <-chan struct{}
-	// Render draws the latest frame into r of dst.
-	Render(dst *image.RGBA, r image.Rectangle) error
-	// Playing reports whether frames are flowing.
-	Playing() bool
+// TileState is a live stream's connection state.
+type TileState int
+
+const (
+	TileConnecting TileState = iota
+	TilePlaying
+	TileReconnecting
+)
+
+// TileStats are a stream's figures for the stats line.
+type TileStats struct {
+	Codec         string
+	Width, Height int
+	FPS           float64
+	BitrateKbps   float64
+	LatencyMs     float64
 }
 
-// LiveStream is one tile's camera.
-type LiveStream struct {
-	Name   string
-	Source LiveSource
+// LiveSource is a playing camera stream the wall draws.
+type LiveSource interface {
+	Frames() <-chan struct{}
+	Render(dst *image.RGBA, r image.Rectangle) error
+	State() (TileState, time.Time)
+	Stats() TileStats
 }
+
+// PTZControl steers a PTZ camera. Calls return at once; the work runs in
+// the background, in order.
+type PTZControl interface {
+	Move(pan, tilt, zoom float64) // velocities in -1..1; all zero stops
+	Stop()
+	Home()
+	GotoPreset(n int)
+	SetPreset(n int)
+}
+
+// LiveStream is one camera on the wall.
+type LiveStream struct {
+	ID, Name string
+	Source   LiveSource // the sub stream
+	// OpenMain starts the main stream, for tiles larger than the sub
+	// stream. nil when there is none.
+	OpenMain        func() (LiveSource, func())
+	PTZ             PTZControl // nil without PTZ
+	FactoryPassword bool
+}
+
+// offlineAfter is how long a camera reconnects before the tile says
+// offline.
+const offlineAfter = 30 * time.Second
 
 // refreshInterval is the wall's repaint period: 25 Hz, the fastest stream.
 const refreshInterval = 40 * time.Millisecond
 
-// wall shows several live streams in a grid. Every tile renders straight
-// into its rectangle of one composed image (a canvas.Raster), and the wall
-// repaints at most once per refreshInterval, however many frames arrive:
-// frames are dropped, never queued. A tile whose stream stops keeps its
-// last frame instead of going black.
-type wall struct {
-	streams []LiveStream
-	raster  *canvas.Raster
-	labels  []*widget.Label
+// Wall shows live streams in a layout. Every tile renders straight into its
+// rectangle of one composed image (a canvas.Raster) and the wall repaints
+// at most once per refreshInterval, however many frames arrive: frames are
+// dropped, never queued. A tile whose stream stops keeps its last frame,
+// greyed, and never goes black.
+type Wall struct {
+	widget.BaseWidget
 
-	mu  sync.Mutex
-	buf *image.RGBA
+	streams []LiveStream
+
+	// UI-goroutine state
+	layout    Layout
+	selected  int
+	full      int // stream shown alone, or -1
+	showStats bool
+	kb        *wallKeys
+
+	raster   *canvas.Raster
+	overlays []*tileOverlay
+	border   *canvas.Rectangle
+
+	mu     sync.Mutex // guards the render state below (paint thread)
+	buf    *image.RGBA
+	greyed map[int]bool
+	mains  map[int]*mainStream
+	view   []slot             // what generate draws: set on the UI goroutine
+	shown  map[int]LiveSource // the source each stream was last drawn from
 
 	dirty atomic.Bool
 	stop  chan struct{}
 	once  sync.Once
 }
 
-func newWall(streams []LiveStream) *wall {
-	w := &wall{streams: streams, stop: make(chan struct{})}
+type slot struct {
+	stream int
+	rect   rectF
+}
+
+type mainStream struct {
+	src   LiveSource
+	close func()
+}
+
+type tileOverlay struct {
+	name, badge, stats *canvas.Text
+	warn               *canvas.Text
+	bg                 *canvas.Rectangle
+}
+
+// NewWall makes a wall for streams in the smallest grid that holds them.
+func NewWall(streams []LiveStream) *Wall {
+	w := &Wall{streams: streams, full: -1, stop: make(chan struct{}), greyed: map[int]bool{}, mains: map[int]*mainStream{}, shown: map[int]LiveSource{}}
+	w.layout = layoutFor(len(streams))
 	w.raster = canvas.NewRaster(w.generate)
 	w.raster.ScaleMode = canvas.ImageScalePixels
+	w.border = canvas.NewRectangle(color.Transparent)
+	w.border.StrokeColor = theme.Color(theme.ColorNamePrimary)
+	w.border.StrokeWidth = 2
 	for _, s := range streams {
-		l := widget.NewLabelWithStyle(s.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		l.Importance = widget.HighImportance
-		w.labels = append(w.labels, l)
+		o := &tileOverlay{
+			name:  canvas.NewText(s.Name, color.White),
+			badge: canvas.NewText("", color.White),
+			stats: canvas.NewText("", color.White),
+			warn:  canvas.NewText("", color.NRGBA{0xff, 0xb0, 0x20, 0xff}),
+			bg:    canvas.NewRectangle(color.NRGBA{0, 0, 0, 0x99}),
+		}
+		o.name.TextStyle.Bold = true
+		o.warn.TextStyle.Bold = true
+		o.stats.TextSize = theme.CaptionTextSize()
+		if s.FactoryPassword {
+			o.warn.Text = "⚠ factory password"
+		}
+		w.overlays = append(w.overlays, o)
 	}
+	w.ExtendBaseWidget(w)
+	w.setView()
 	for _, s := range streams {
 		go w.watch(s.Source)
 	}
-	go w.repaint()
+	go w.tick()
 	return w
 }
 
-// grid returns the columns and rows for n tiles: 1, 2×2, 3×3, 4×4.
-func grid(n int) (cols, rows int) {
-	cols = int(math.Ceil(math.Sqrt(float64(max(n, 1)))))
-	rows = (max(n, 1) + cols - 1) / cols
-	return cols, rows
-}
-
-// tileRect is tile i's rectangle in a w×h wall, with a 2-unit gap.
-func tileRect(i, n, w, h int) image.Rectangle {
-	cols, rows := grid(n)
-	const gap = 2
-	tw, th := (w-gap*(cols-1))/cols, (h-gap*(rows-1))/rows
-	x, y := (i%cols)*(tw+gap), (i/cols)*(th+gap)
-	return image.Rect(x, y, x+tw, y+th)
-}
-
-// generate is the raster's painter, called on the paint thread with the
-// wall's size in pixels.
-func (w *wall) generate(pw, ph int) image.Image {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.buf == nil || w.buf.Bounds().Dx() != pw || w.buf.Bounds().Dy() != ph {
-		w.buf = image.NewRGBA(image.Rect(0, 0, pw, ph))
-	}
-	for i, s := range w.streams {
-		if !s.Source.Playing() {
-			continue // keep the last frame: a stale tile is never black
+// setView recomputes which stream goes in which rectangle.
+func (w *Wall) setView() {
+	var v []slot
+	if w.full >= 0 {
+		v = []slot{{w.full, rectF{0, 0, 1, 1}}}
+	} else {
+		for i, r := range w.layout.Tiles {
+			if i < len(w.streams) {
+				v = append(v, slot{i, r})
+			}
 		}
-		s.Source.Render(w.buf, tileRect(i, len(w.streams), pw, ph))
 	}
-	return w.buf
+	w.mu.Lock()
+	w.view = v
+	w.greyed = map[int]bool{}
+	if w.buf != nil {
+		clear(w.buf.Pix) // stale pixels of another layout must not show
+	}
+	w.mu.Unlock()
+	w.dirty.Store(true)
 }
 
-func (w *wall) watch(src LiveSource) {
+// SetLayout switches the wall to l.
+func (w *Wall) SetLayout(l Layout) {
+	w.layout, w.full = l, -1
+	w.setView()
+	w.Refresh()
+}
+
+// CurrentLayout returns the current layout.
+func (w *Wall) CurrentLayout() Layout { return w.layout }
+
+// Fullscreen shows stream i alone (i < 0 goes back to the layout).
+func (w *Wall) Fullscreen(i int) {
+	if i >= len(w.streams) {
+		return
+	}
+	w.full = i
+	if i >= 0 {
+		w.selected = i
+	}
+	w.setView()
+	w.Refresh()
+}
+
+// FullscreenStream is the stream shown alone, or -1.
+func (w *Wall) FullscreenStream() int { return w.full }
+
+// Selected is the selected stream.
+func (w *Wall) Selected() int { return w.selected }
+
+// Select selects stream i.
+func (w *Wall) Select(i int) {
+	if i >= 0 && i < len(w.streams) {
+		w.selected = i
+		w.Refresh()
+	}
+}
+
+// ToggleStats shows or hides every tile's stats line.
+func (w *Wall) ToggleStats() {
+	w.showStats = !w.showStats
+	w.updateOverlays()
+}
+
+// StatsShown reports whether the stats lines are on.
+func (w *Wall) StatsShown() bool { return w.showStats }
+
+// Close stops the wall's goroutines and any main streams it opened. The
+// sub streams belong to the caller.
+func (w *Wall) Close() {
+	w.once.Do(func() {
+		close(w.stop)
+		w.mu.Lock()
+		mains := w.mains
+		w.mains = map[int]*mainStream{}
+		w.mu.Unlock()
+		for _, m := range mains {
+			m.close()
+		}
+	})
+}
+
+func (w *Wall) watch(src LiveSource) {
 	for {
 		select {
 		case <-w.stop:
@@ -112,42 +245,279 @@ func (w *wall) watch(src LiveSource) {
 	}
 }
 
-func (w *wall) repaint() {
+func (w *Wall) tick() {
 	t := time.NewTicker(refreshInterval)
 	defer t.Stop()
+	n := 0
 	for {
 		select {
 		case <-w.stop:
 			return
 		case <-t.C:
-			if w.dirty.Swap(false) {
-				fyne.Do(w.raster.Refresh)
+			n++
+			repaint := w.dirty.Swap(false)
+			overlays := n%6 == 0 // about 4 Hz
+			if repaint || overlays {
+				fyne.Do(func() {
+					if repaint {
+						w.raster.Refresh()
+					}
+					if overlays {
+						w.updateOverlays()
+					}
+				})
 			}
 		}
 	}
 }
 
-// Close stops the wall's goroutines. The streams belong to the caller.
-func (w *wall) Close() { w.once.Do(func() { close(w.stop) }) }
-
-// object is the wall with its name overlays.
-func (w *wall) object() fyne.CanvasObject {
-	overlay := container.New(&wallLayout{n: len(w.streams)})
-	for _, l := range w.labels {
-		overlay.Add(container.NewStack(canvas.NewRectangle(theme.Color(theme.ColorNameShadow)), l))
+// subWidth is the sub stream's width, for choosing streams by size.
+func subWidth(s LiveSource) int {
+	if st := s.Stats(); st.Width > 0 {
+		return st.Width
 	}
-	return container.NewStack(w.raster, overlay)
+	return 640
 }
 
-// wallLayout puts each name label at the top left of its tile.
-type wallLayout struct{ n int }
+// generate is the raster's painter, called on the paint thread with the
+// wall's size in pixels.
+func (w *Wall) generate(pw, ph int) image.Image {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.buf == nil || w.buf.Bounds().Dx() != pw || w.buf.Bounds().Dy() != ph {
+		w.buf = image.NewRGBA(image.Rect(0, 0, pw, ph))
+		w.greyed = map[int]bool{}
+	}
+	wantMain := map[int]bool{}
+	for _, sl := range w.view {
+		r := sl.rect.pixelRect(pw, ph)
+		s := w.streams[sl.stream]
+		src := s.Source
+		// The stream follows the tile's size: the main stream once the
+		// tile is clearly larger than the sub stream.
+		if s.OpenMain != nil && r.Dx() > subWidth(s.Source)*6/5 {
+			wantMain[sl.stream] = true
+			if m := w.mains[sl.stream]; m != nil {
+				if st, _ := m.src.State(); st == TilePlaying {
+					src = m.src
+				}
+			}
+		}
+		w.shown[sl.stream] = src
+		if st, _ := src.State(); st == TilePlaying {
+			src.Render(w.buf, r)
+			w.greyed[sl.stream] = false
+		} else if !w.greyed[sl.stream] {
+			greyOut(w.buf, r)
+			w.greyed[sl.stream] = true
+		}
+	}
+	w.syncMains(wantMain)
+	return w.buf
+}
 
-func (l *wallLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for i, o := range objs {
-		r := tileRect(i, l.n, int(size.Width), int(size.Height))
-		o.Resize(o.MinSize())
-		o.Move(fyne.NewPos(float32(r.Min.X)+6, float32(r.Min.Y)+6))
+// syncMains opens wanted main streams and closes unwanted ones, in the
+// background. Called with w.mu held.
+func (w *Wall) syncMains(want map[int]bool) {
+	for i := range want {
+		if _, ok := w.mains[i]; !ok {
+			w.mains[i] = &mainStream{src: pendingSource{}, close: func() {}}
+			go func() {
+				src, closeFn := w.streams[i].OpenMain()
+				w.mu.Lock()
+				defer w.mu.Unlock()
+				select {
+				case <-w.stop:
+					closeFn()
+					return
+				default:
+				}
+				w.mains[i] = &mainStream{src: src, close: closeFn}
+				go w.watch(src)
+			}()
+		}
+	}
+	for i, m := range w.mains {
+		if !want[i] {
+			delete(w.mains, i)
+			go m.close()
+		}
 	}
 }
 
-func (l *wallLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(320, 180) }
+// pendingSource stands in while a main stream opens.
+type pendingSource struct{}
+
+func (pendingSource) Frames() <-chan struct{}                   { return nil }
+func (pendingSource) Render(*image.RGBA, image.Rectangle) error { return nil }
+func (pendingSource) State() (TileState, time.Time)             { return TileConnecting, time.Time{} }
+func (pendingSource) Stats() TileStats                          { return TileStats{} }
+
+// greyOut dims and desaturates r: a stale picture, clearly not live. An
+// empty (never drawn) tile becomes dark grey, not black.
+func greyOut(img *image.RGBA, r image.Rectangle) {
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := img.Pix[img.PixOffset(r.Min.X, y):][:r.Dx()*4]
+		for i := 0; i < len(row); i += 4 {
+			l := (uint32(row[i])*3 + uint32(row[i+1])*6 + uint32(row[i+2])) / 10
+			v := uint8(40 + l/2)
+			row[i], row[i+1], row[i+2], row[i+3] = v, v, v, 0xff
+		}
+	}
+}
+
+// badgeText is what a tile says about its connection.
+func badgeText(st TileState, since time.Time, now time.Time) string {
+	switch st {
+	case TileConnecting:
+		return "connecting…"
+	case TileReconnecting:
+		d := now.Sub(since)
+		if d >= offlineAfter {
+			return "offline · last seen " + since.Format("15:04:05")
+		}
+		return fmt.Sprintf("reconnecting… %ds", int(d.Seconds()))
+	}
+	return ""
+}
+
+func (w *Wall) updateOverlays() {
+	now := time.Now()
+	for i, o := range w.overlays {
+		s := w.streams[i]
+		st, since := s.Source.State()
+		o.badge.Text = badgeText(st, since, now)
+		o.stats.Text = ""
+		if w.showStats {
+			w.mu.Lock()
+			src := w.shown[i]
+			w.mu.Unlock()
+			if src == nil {
+				src = s.Source
+			}
+			ts := src.Stats()
+			o.stats.Text = fmt.Sprintf("%dx%d %s %.0f fps %.0f kbit/s ~%.0f ms", ts.Width, ts.Height, shortCodec(ts.Codec), ts.FPS, ts.BitrateKbps, ts.LatencyMs)
+		}
+		o.badge.Refresh()
+		o.stats.Refresh()
+	}
+	w.Refresh()
+}
+
+func shortCodec(c string) string {
+	if i := indexByte(c, ' '); i > 0 {
+		return c[:i]
+	}
+	return c
+}
+
+func indexByte(s string, b byte) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == b {
+			return i
+		}
+	}
+	return -1
+}
+
+// Tapped selects the tile under the pointer.
+func (w *Wall) Tapped(ev *fyne.PointEvent) {
+	if i := w.streamAt(ev.Position); i >= 0 {
+		w.Select(i)
+	}
+}
+
+// DoubleTapped toggles the tile under the pointer to fill the wall.
+func (w *Wall) DoubleTapped(ev *fyne.PointEvent) {
+	if w.full >= 0 {
+		w.Fullscreen(-1)
+		return
+	}
+	if i := w.streamAt(ev.Position); i >= 0 {
+		w.Fullscreen(i)
+	}
+}
+
+func (w *Wall) streamAt(p fyne.Position) int {
+	size := w.Size()
+	if size.Width <= 0 || size.Height <= 0 {
+		return -1
+	}
+	x, y := float64(p.X/size.Width), float64(p.Y/size.Height)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, sl := range w.view {
+		r := sl.rect
+		if x >= r.X && x < r.X+r.W && y >= r.Y && y < r.Y+r.H {
+			return sl.stream
+		}
+	}
+	return -1
+}
+
+// CreateRenderer implements fyne.Widget.
+func (w *Wall) CreateRenderer() fyne.WidgetRenderer {
+	return &wallRenderer{w: w}
+}
+
+type wallRenderer struct{ w *Wall }
+
+func (r *wallRenderer) Objects() []fyne.CanvasObject {
+	objs := []fyne.CanvasObject{r.w.raster}
+	for _, o := range r.w.overlays {
+		objs = append(objs, o.bg, o.name, o.warn, o.badge, o.stats)
+	}
+	return append(objs, r.w.border)
+}
+
+func (r *wallRenderer) Layout(size fyne.Size) {
+	w := r.w
+	w.raster.Resize(size)
+	w.raster.Move(fyne.NewPos(0, 0))
+	visible := map[int]rectF{}
+	w.mu.Lock()
+	for _, sl := range w.view {
+		visible[sl.stream] = sl.rect
+	}
+	w.mu.Unlock()
+	pad := theme.Padding()
+	for i, o := range w.overlays {
+		rf, ok := visible[i]
+		for _, obj := range []fyne.CanvasObject{o.bg, o.name, o.warn, o.badge, o.stats} {
+			if ok {
+				obj.Show()
+			} else {
+				obj.Hide()
+			}
+		}
+		if !ok {
+			continue
+		}
+		x, y := float32(rf.X)*size.Width, float32(rf.Y)*size.Height
+		tw, th := float32(rf.W)*size.Width, float32(rf.H)*size.Height
+		nameSize := o.name.MinSize()
+		o.bg.Move(fyne.NewPos(x, y))
+		o.bg.Resize(fyne.NewSize(nameSize.Width+o.warn.MinSize().Width+4*pad, nameSize.Height+pad))
+		o.name.Move(fyne.NewPos(x+pad, y+pad/2))
+		o.warn.Move(fyne.NewPos(x+nameSize.Width+3*pad, y+pad/2))
+		bs := o.badge.MinSize()
+		o.badge.Move(fyne.NewPos(x+(tw-bs.Width)/2, y+(th-bs.Height)/2))
+		o.stats.Move(fyne.NewPos(x+pad, y+th-o.stats.MinSize().Height-pad))
+		if i == w.selected {
+			w.border.Move(fyne.NewPos(x, y))
+			w.border.Resize(fyne.NewSize(tw-2, th-2))
+		}
+	}
+}
+
+func (r *wallRenderer) MinSize() fyne.Size { return fyne.NewSize(320, 180) }
+func (r *wallRenderer) Refresh() {
+	r.Layout(r.w.Size())
+	for _, o := range r.w.overlays {
+		o.bg.Refresh()
+		o.name.Refresh()
+		o.warn.Refresh()
+	}
+	r.w.border.Refresh()
+}
+func (r *wallRenderer) Destroy() {}

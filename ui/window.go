@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -63,7 +64,7 @@ type MainWindow struct {
 	keyringStatus  *widget.Label
 	keyringChecked chan struct{} // closed once the keyring status is known
 	quit           func()        // defaults to the app's Quit
-	wall           *wall
+	wall           *Wall
 	cameras        *camerasView
 	warnings       *widget.Label
 }
@@ -92,6 +93,11 @@ func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
 		container.NewTabItemWithIcon(PageSettings, theme.SettingsIcon(), w.settingsPage()),
 	)
 	w.tabs.SetTabLocation(container.TabLocationLeading)
+	w.tabs.OnSelected = func(*container.TabItem) {
+		if w.wall != nil {
+			w.wall.StopPTZ()
+		}
+	}
 	w.win.SetContent(w.tabs)
 	w.win.Resize(fyne.NewSize(1280, 800))
 	w.installShortcuts()
@@ -112,6 +118,17 @@ func (w *MainWindow) ShowPage(name string) {
 	}
 }
 
+// liveWall is the wall when the Live page is on show, else nil.
+func (w *MainWindow) liveWall() *Wall {
+	if w.wall == nil || w.tabs.Selected() == nil || w.tabs.Selected().Text != PageLive {
+		return nil
+	}
+	return w.wall
+}
+
+// Wall returns the live wall, or nil when there is none.
+func (w *MainWindow) Wall() *Wall { return w.wall }
+
 // CurrentPage returns the name of the page on show.
 func (w *MainWindow) CurrentPage() string { return w.tabs.Selected().Text }
 
@@ -123,6 +140,40 @@ func (w *MainWindow) installShortcuts() {
 	w.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyF11 {
 			w.win.SetFullScreen(!w.win.FullScreen())
+			return
+		}
+		if wl := w.liveWall(); wl != nil {
+			wl.TypedKey(ev)
+		}
+	})
+	if dc, ok := w.win.Canvas().(desktop.Canvas); ok {
+		dc.SetOnKeyDown(func(ev *fyne.KeyEvent) {
+			if wl := w.liveWall(); wl != nil {
+				wl.KeyDown(ev.Name)
+			}
+		})
+		dc.SetOnKeyUp(func(ev *fyne.KeyEvent) {
+			if wl := w.liveWall(); wl != nil {
+				wl.KeyUp(ev.Name)
+			}
+		})
+	}
+	// Ctrl+1–9 save presets (with Ctrl held, Fyne reports shortcuts, not
+	// typed keys).
+	for k := fyne.Key1; k <= fyne.Key9; k = fyne.KeyName(string(rune(k[0] + 1))) {
+		n := int(k[0] - '0')
+		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+			if wl := w.liveWall(); wl != nil {
+				if p := wl.selectedPTZ(); p != nil {
+					p.SetPreset(n)
+				}
+			}
+		})
+	}
+	// A camera never keeps spinning: stop moves when the app loses focus.
+	w.app.Lifecycle().SetOnExitedForeground(func() {
+		if w.wall != nil {
+			w.wall.StopPTZ()
 		}
 	})
 }
@@ -133,8 +184,8 @@ func (w *MainWindow) livePage() fyne.CanvasObject {
 		return newWelcome(w.cfg.Actions, w.ShowPage)
 	}
 	if streams := w.svc.LiveStreams(); len(streams) > 0 {
-		w.wall = newWall(streams)
-		return w.wall.object()
+		w.wall = NewWall(streams)
+		return newLivePage(w, w.wall)
 	}
 	msg := fmt.Sprintf("The live wall of your %d cameras will be here: 1, 2×2, 3×3 and 4×4 layouts, fullscreen on double-click, PTZ from the keyboard. The Cameras page lists them now.", n)
 	if err != nil {

@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+)
+
+// Keyboard control of the wall, for guards who drive it all shift:
+//
+//	arrows        pan/tilt the selected PTZ camera while held
+//	+ / -         zoom while held
+//	H             home position
+//	1–9           go to preset n; Ctrl+1–9 saves it
+//	Enter         fill the wall with the selected camera; Esc goes back
+//	Tab           select the next camera
+//	I             show or hide the stats lines
+//	L             next layout
+
+// ptzKeys are the keys that move while held.
+var ptzKeys = map[fyne.KeyName]bool{
+	fyne.KeyLeft: true, fyne.KeyRight: true, fyne.KeyUp: true, fyne.KeyDown: true,
+	fyne.KeyPlus: true, fyne.KeyEqual: true, fyne.KeyMinus: true, "KP_Add": true, "KP_Subtract": true,
+}
+
+type wallKeys struct {
+	held  map[fyne.KeyName]bool
+	ctrl  bool
+	speed float64
+	// moving is the stream a continuous move was sent to, or -1.
+	moving int
+}
+
+func (w *Wall) keys() *wallKeys {
+	if w.kb == nil {
+		w.kb = &wallKeys{held: map[fyne.KeyName]bool{}, speed: 0.5, moving: -1}
+	}
+	return w.kb
+}
+
+// SetPTZSpeed sets the speed of keyboard and pad moves (0.05..1).
+func (w *Wall) SetPTZSpeed(v float64) { w.keys().speed = min(1, max(0.05, v)) }
+
+// PTZSpeed returns the current move speed.
+func (w *Wall) PTZSpeed() float64 { return w.keys().speed }
+
+// KeyDown handles a key press (desktop key-down events).
+func (w *Wall) KeyDown(k fyne.KeyName) {
+	kb := w.keys()
+	switch k {
+	case "LeftControl", "RightControl":
+		kb.ctrl = true
+		return
+	}
+	if ptzKeys[k] && !kb.held[k] {
+		kb.held[k] = true
+		w.applyPTZ()
+	}
+}
+
+// KeyUp handles a key release: a move stops when its key is let go.
+func (w *Wall) KeyUp(k fyne.KeyName) {
+	kb := w.keys()
+	switch k {
+	case "LeftControl", "RightControl":
+		kb.ctrl = false
+		return
+	}
+	if kb.held[k] {
+		delete(kb.held, k)
+		w.applyPTZ()
+	}
+}
+
+// applyPTZ sends the velocity the held keys ask for; none held stops.
+func (w *Wall) applyPTZ() {
+	kb := w.keys()
+	v := func(pos []fyne.KeyName, neg ...fyne.KeyName) float64 {
+		d := 0.0
+		for _, k := range pos {
+			if kb.held[k] {
+				d = 1
+			}
+		}
+		for _, k := range neg {
+			if kb.held[k] {
+				d--
+			}
+		}
+		return d * kb.speed
+	}
+	pan := v([]fyne.KeyName{fyne.KeyRight}, fyne.KeyLeft)
+	tilt := v([]fyne.KeyName{fyne.KeyUp}, fyne.KeyDown)
+	zoom := v([]fyne.KeyName{fyne.KeyPlus, fyne.KeyEqual, "KP_Add"}, fyne.KeyMinus, "KP_Subtract")
+	if pan == 0 && tilt == 0 && zoom == 0 {
+		w.StopPTZ()
+		return
+	}
+	ptz := w.selectedPTZ()
+	if ptz == nil {
+		return
+	}
+	if kb.moving >= 0 && kb.moving != w.selected {
+		w.StopPTZ() // the selection changed mid-move: stop the old camera
+	}
+	kb.moving = w.selected
+	ptz.Move(pan, tilt, zoom)
+}
+
+// StopPTZ stops any move the wall started. It is called on key release,
+// on focus loss, when the page changes and when the window closes, so a
+// camera never keeps spinning.
+func (w *Wall) StopPTZ() {
+	kb := w.keys()
+	if kb.moving >= 0 && kb.moving < len(w.streams) {
+		if p := w.streams[kb.moving].PTZ; p != nil {
+			p.Stop()
+		}
+	}
+	kb.moving = -1
+	clear(kb.held)
+}
+
+func (w *Wall) selectedPTZ() PTZControl {
+	if w.selected < 0 || w.selected >= len(w.streams) {
+		return nil
+	}
+	return w.streams[w.selected].PTZ
+}
+
+// TypedKey handles the wall's single-press keys.
+func (w *Wall) TypedKey(ev *fyne.KeyEvent) {
+	kb := w.keys()
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		w.Fullscreen(w.selected)
+	case fyne.KeyEscape:
+		w.Fullscreen(-1)
+	case fyne.KeyTab:
+		w.StopPTZ()
+		w.Select((w.selected + 1) % max(1, len(w.streams)))
+	case fyne.KeyI:
+		w.ToggleStats()
+	case fyne.KeyL:
+		w.SetLayout(nextLayout(w.layout))
+	case fyne.KeyH:
+		if p := w.selectedPTZ(); p != nil {
+			p.Home()
+		}
+	case fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9:
+		n := int(ev.Name[0] - '0')
+		if p := w.selectedPTZ(); p != nil {
+			if kb.ctrl {
+				p.SetPreset(n)
+			} else {
+				p.GotoPreset(n)
+			}
+		}
+	}
+}
+
+func nextLayout(cur Layout) Layout {
+	for i, l := range Layouts {
+		if l.Name == cur.Name {
+			return Layouts[(i+1)%len(Layouts)]
+		}
+	}
+	return Layouts[0]
+}

@@ -1,0 +1,191 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+type fakeSource struct {
+	mu    sync.Mutex
+	state TileState
+	since time.Time
+	col   color.RGBA
+}
+
+func (f *fakeSource) Frames() <-chan struct{} { return nil }
+func (f *fakeSource) Render(dst *image.RGBA, r image.Rectangle) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			dst.SetRGBA(x, y, f.col)
+		}
+	}
+	return nil
+}
+func (f *fakeSource) State() (TileState, time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.state, f.since
+}
+func (f *fakeSource) Stats() TileStats {
+	return TileStats{Codec: "h264", Width: 640, Height: 360, FPS: 15, BitrateKbps: 400, LatencyMs: 80}
+}
+func (f *fakeSource) set(s TileState, since time.Time) {
+	f.mu.Lock()
+	f.state, f.since = s, since
+	f.mu.Unlock()
+}
+
+type fakePTZ struct{ calls []string }
+
+func (p *fakePTZ) Move(pan, tilt, zoom float64) {
+	p.calls = append(p.calls, fmt.Sprintf("move %.1f %.1f %.1f", pan, tilt, zoom))
+}
+func (p *fakePTZ) Stop()            { p.calls = append(p.calls, "stop") }
+func (p *fakePTZ) Home()            { p.calls = append(p.calls, "home") }
+func (p *fakePTZ) GotoPreset(n int) { p.calls = append(p.calls, fmt.Sprintf("goto %d", n)) }
+func (p *fakePTZ) SetPreset(n int)  { p.calls = append(p.calls, fmt.Sprintf("set %d", n)) }
+
+func newTestWall(t *testing.T) (*Wall, []*fakeSource, *fakePTZ) {
+	test.NewTempApp(t)
+	srcs := []*fakeSource{
+		{state: TilePlaying, col: color.RGBA{200, 30, 30, 255}},
+		{state: TilePlaying, col: color.RGBA{30, 200, 30, 255}},
+	}
+	ptz := &fakePTZ{}
+	w := NewWall([]LiveStream{
+		{ID: "a", Name: "Door", Source: srcs[0], PTZ: ptz, FactoryPassword: true},
+		{ID: "b", Name: "Yard", Source: srcs[1]},
+	})
+	t.Cleanup(w.Close)
+	w.Resize(fyne.NewSize(400, 200))
+	return w, srcs, ptz
+}
+
+// TestTileStaleKeepsGreyedFrame: a dropped camera's tile keeps its last
+// frame, greyed, never black, and says it is reconnecting; after 30 s it
+// says offline with the time it was last seen.
+func TestTileStaleKeepsGreyedFrame(t *testing.T) {
+	w, srcs, _ := newTestWall(t)
+	img := w.generate(400, 200).(*image.RGBA)
+	tile := Layouts[1].Tiles[0].pixelRect(400, 200)
+	mid := image.Pt(tile.Min.X+tile.Dx()/2, tile.Min.Y+tile.Dy()/2)
+	if c := img.RGBAAt(mid.X, mid.Y); c.R != 200 {
+		t.Fatalf("playing tile pixel %v", c)
+	}
+	srcs[0].set(TileReconnecting, time.Now().Add(-3*time.Second))
+	img = w.generate(400, 200).(*image.RGBA)
+	c := img.RGBAAt(mid.X, mid.Y)
+	if c.R == 0 && c.G == 0 && c.B == 0 {
+		t.Fatal("stale tile went black")
+	}
+	if c.R != c.G || c.G != c.B || c.R == 200 {
+		t.Fatalf("stale tile not greyed: %v", c)
+	}
+	w.updateOverlays()
+	if got := w.overlays[0].badge.Text; got != "reconnecting… 3s" {
+		t.Fatalf("badge %q", got)
+	}
+	seen := time.Now().Add(-45 * time.Second)
+	srcs[0].set(TileReconnecting, seen)
+	w.updateOverlays()
+	if got := w.overlays[0].badge.Text; got != "offline · last seen "+seen.Format("15:04:05") {
+		t.Fatalf("offline badge %q", got)
+	}
+	srcs[0].set(TilePlaying, time.Now())
+	w.updateOverlays()
+	if got := w.overlays[0].badge.Text; got != "" {
+		t.Fatalf("badge after recovery %q", got)
+	}
+	if w.overlays[0].warn.Text == "" || w.overlays[1].warn.Text != "" {
+		t.Fatal("factory-password badge on the wrong tile")
+	}
+}
+
+func TestStatsToggle(t *testing.T) {
+	w, _, _ := newTestWall(t)
+	w.updateOverlays()
+	if w.overlays[0].stats.Text != "" {
+		t.Fatal("stats shown by default")
+	}
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyI})
+	if !strings.Contains(w.overlays[0].stats.Text, "640x360") || !strings.Contains(w.overlays[0].stats.Text, "15 fps") {
+		t.Fatalf("stats line %q", w.overlays[0].stats.Text)
+	}
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyI})
+	if w.overlays[0].stats.Text != "" {
+		t.Fatal("stats not hidden again")
+	}
+}
+
+func TestWallKeyboardPTZAndFullscreen(t *testing.T) {
+	w, _, ptz := newTestWall(t)
+	w.KeyDown(fyne.KeyRight)
+	w.KeyDown(fyne.KeyUp)
+	w.KeyUp(fyne.KeyRight)
+	w.KeyUp(fyne.KeyUp)
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyH})
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.Key3})
+	w.KeyDown("LeftControl")
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.Key4})
+	w.KeyUp("LeftControl")
+	want := []string{"move 0.5 0.0 0.0", "move 0.5 0.5 0.0", "move 0.0 0.5 0.0", "stop", "home", "goto 3", "set 4"}
+	if strings.Join(ptz.calls, "|") != strings.Join(want, "|") {
+		t.Fatalf("PTZ calls %q\nwant %q", ptz.calls, want)
+	}
+	// Holding a key and losing focus stops the camera.
+	ptz.calls = nil
+	w.KeyDown(fyne.KeyLeft)
+	w.StopPTZ()
+	if len(ptz.calls) != 2 || ptz.calls[1] != "stop" {
+		t.Fatalf("focus loss: %q", ptz.calls)
+	}
+	// A camera without PTZ gets nothing.
+	w.Select(1)
+	ptz.calls = nil
+	w.KeyDown(fyne.KeyLeft)
+	w.KeyUp(fyne.KeyLeft)
+	if len(ptz.calls) != 0 {
+		t.Fatalf("non-PTZ camera moved: %q", ptz.calls)
+	}
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if w.FullscreenStream() != 1 {
+		t.Fatalf("Enter: fullscreen %d", w.FullscreenStream())
+	}
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if w.FullscreenStream() != -1 {
+		t.Fatal("Esc did not go back")
+	}
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyL})
+	if w.CurrentLayout().Name != "3×3" {
+		t.Fatalf("L: layout %s", w.CurrentLayout().Name)
+	}
+}
+
+func TestLayouts(t *testing.T) {
+	want := map[string]int{"1×1": 1, "2×2": 4, "3×3": 9, "4×4": 16, "1+5": 6, "1+7": 8}
+	for _, l := range Layouts {
+		if len(l.Tiles) != want[l.Name] {
+			t.Errorf("%s has %d tiles", l.Name, len(l.Tiles))
+		}
+		area := 0.0
+		for _, r := range l.Tiles {
+			area += r.W * r.H
+		}
+		if area < 0.999 || area > 1.001 {
+			t.Errorf("%s covers %.3f of the wall", l.Name, area)
+		}
+	}
+	if layoutFor(5).Name != "3×3" || layoutFor(1).Name != "1×1" || layoutFor(30).Name != "4×4" {
+		t.Fatal("layoutFor")
+	}
+}
