@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -105,9 +106,13 @@ func saveArtifact(t *testing.T, name string, img image.Image) string {
 // countNear counts pixels within tol of (r,g,b) in each channel.
 func countNear(img *image.RGBA, r, g, b uint8, tol int) int {
 	n := 0
-	for i := 0; i+3 < len(img.Pix); i += 4 {
-		if absDiff(img.Pix[i], r) <= tol && absDiff(img.Pix[i+1], g) <= tol && absDiff(img.Pix[i+2], b) <= tol {
-			n++
+	bb := img.Bounds()
+	for y := bb.Min.Y; y < bb.Max.Y; y++ {
+		for x := bb.Min.X; x < bb.Max.X; x++ {
+			p := img.RGBAAt(x, y)
+			if absDiff(p.R, r) <= tol && absDiff(p.G, g) <= tol && absDiff(p.B, b) <= tol {
+				n++
+			}
 		}
 	}
 	return n
@@ -347,4 +352,84 @@ func xdo(t *testing.T, args ...string) {
 	if out, err := exec.Command("xdotool", args...).CombinedOutput(); err != nil {
 		t.Fatalf("xdotool %v: %v %s", args, err, out)
 	}
+}
+
+// TestE2ENoBlackTileWhileCameraDrops runs a separate simulator whose first
+// camera drops its sessions every 3 s, adds both cameras to a fresh data
+// dir (passwords into the real keyring), starts the app on it, and watches
+// the first tile for 10 s: it must never be black, and it must at some
+// point show the greyed stale frame.
+func TestE2ENoBlackTileWhileCameraDrops(t *testing.T) {
+	requireDisplay(t)
+	bin := nightjarBinary(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := ln.Addr().(*net.TCPAddr).Port / 10 * 10
+	ln.Close()
+	sim := exec.Command(bin, "camsim", "--cameras", "2", "--listen", fmt.Sprintf("127.0.0.1:%d", base), "--discovery", "off", "--fault", "1:drop=3s")
+	if err := sim.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Process.Signal(os.Interrupt); sim.Wait() })
+	dataDir := t.TempDir()
+	for i := 0; i < 2; i++ {
+		var addErr error
+		for try := 0; try < 20; try++ { // the simulator may still be starting
+			cmd := exec.Command(bin, "--data-dir", dataDir, "cameras", "add", fmt.Sprintf("127.0.0.1:%d", base+10*i), "--user", "admin", "--password-stdin", "--name", fmt.Sprintf("Cam %d", i+1))
+			cmd.Stdin = strings.NewReader("admin\n")
+			var out []byte
+			if out, addErr = cmd.CombinedOutput(); addErr == nil {
+				break
+			} else if strings.Contains(string(out), "keyring") {
+				t.Fatalf("cameras add: %s", out)
+			}
+			time.Sleep(250 * time.Millisecond)
+		}
+		if addErr != nil {
+			t.Fatalf("cameras add %d: %v", i, addErr)
+		}
+	}
+	startApp(t, "--data-dir", dataDir)
+	wallArea := image.Rect(80, 46, 1090, 795)
+	r := tileRect(0, 4, wallArea.Dx(), wallArea.Dy()).Add(wallArea.Min)
+	tile := image.Rect(r.Min.X+r.Dx()/5, r.Min.Y+r.Dy()/4, r.Max.X-r.Dx()/5, r.Max.Y-r.Dy()/5)
+	for deadline := time.Now().Add(30 * time.Second); !allTilesPictured(screenshot(t), []image.Rectangle{tile}); {
+		if time.Now().After(deadline) {
+			t.Fatal("first tile never showed a picture")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	sawStale := false
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); {
+		shot := screenshot(t)
+		if countNear(crop(shot, tile), 0, 0, 0, 8) > tile.Dx()*tile.Dy()*9/10 {
+			p := saveArtifact(t, "black-tile.png", shot)
+			t.Fatalf("tile went black while its camera dropped (%s)", p)
+		}
+		if greyish(crop(shot, tile)) {
+			sawStale = true
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+	if !sawStale {
+		t.Fatal("the dropped camera's tile never showed its greyed last frame")
+	}
+}
+
+// greyish reports whether nearly every pixel has R≈G≈B: the stale frame.
+func greyish(img *image.RGBA) bool {
+	r := img.Bounds()
+	grey, all := 0, 0
+	for y := r.Min.Y; y < r.Max.Y; y += 3 {
+		for x := r.Min.X; x < r.Max.X; x += 3 {
+			p := img.RGBAAt(x, y)
+			all++
+			if absDiff(p.R, p.G) < 12 && absDiff(p.G, p.B) < 12 {
+				grey++
+			}
+		}
+	}
+	return grey > all*95/100
 }

@@ -51,7 +51,9 @@ func (a *App) openLiveStreams(ctx context.Context) []ui.LiveStream {
 			continue
 		}
 		a.onClose("live "+c.ID, func() error { src.Close(); return nil })
-		ls := ui.LiveStream{ID: c.ID, Name: c.Name, Source: src, FactoryPassword: c.FactoryPassword}
+		id := c.ID
+		ls := ui.LiveStream{ID: c.ID, Name: c.Name, Source: src, FactoryPassword: c.FactoryPassword,
+			Snapshot: func(ctx context.Context) (string, error) { return a.Snapshot(ctx, id) }}
 		if c.MainURI != "" && c.MainURI != sub {
 			mainURI, user := c.MainURI, c.Username
 			ls.OpenMain = func() (ui.LiveSource, func()) {

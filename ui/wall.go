@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -59,6 +60,9 @@ type LiveStream struct {
 	OpenMain        func() (LiveSource, func())
 	PTZ             PTZControl // nil without PTZ
 	FactoryPassword bool
+	// Snapshot saves a full-resolution picture and returns where. nil
+	// when snapshots are not possible.
+	Snapshot func(ctx context.Context) (string, error)
 }
 
 // offlineAfter is how long a camera reconnects before the tile says
@@ -88,6 +92,9 @@ type Wall struct {
 	raster   *canvas.Raster
 	overlays []*tileOverlay
 	border   *canvas.Rectangle
+	toast    *canvas.Text
+	toastBg  *canvas.Rectangle
+	toastSeq int
 
 	mu     sync.Mutex // guards the render state below (paint thread)
 	buf    *image.RGBA
@@ -126,6 +133,10 @@ func NewWall(streams []LiveStream) *Wall {
 	w.border = canvas.NewRectangle(color.Transparent)
 	w.border.StrokeColor = theme.Color(theme.ColorNamePrimary)
 	w.border.StrokeWidth = 2
+	w.toast = canvas.NewText("", color.White)
+	w.toastBg = canvas.NewRectangle(color.NRGBA{0, 0, 0, 0xcc})
+	w.toast.Hide()
+	w.toastBg.Hide()
 	for _, s := range streams {
 		o := &tileOverlay{
 			name:  canvas.NewText(s.Name, color.White),
@@ -420,6 +431,76 @@ func indexByte(s string, b byte) int {
 	return -1
 }
 
+// Toast shows msg over the wall for a few seconds.
+func (w *Wall) Toast(msg string) {
+	w.toastSeq++
+	seq := w.toastSeq
+	w.toast.Text = msg
+	w.toast.Show()
+	w.toastBg.Show()
+	w.Refresh()
+	time.AfterFunc(5*time.Second, func() {
+		fyne.Do(func() {
+			if w.toastSeq == seq {
+				w.toast.Hide()
+				w.toastBg.Hide()
+				w.Refresh()
+			}
+		})
+	})
+}
+
+// ToastText is the message on show, or "".
+func (w *Wall) ToastText() string {
+	if !w.toast.Visible() {
+		return ""
+	}
+	return w.toast.Text
+}
+
+// SnapshotSelected saves a snapshot of the selected camera and says where.
+func (w *Wall) SnapshotSelected() {
+	if w.selected < 0 || w.selected >= len(w.streams) || w.streams[w.selected].Snapshot == nil {
+		return
+	}
+	s := w.streams[w.selected]
+	w.Toast("Saving a snapshot of " + s.Name + "…")
+	runAsync(20*time.Second, s.Snapshot, func(path string, err error) {
+		if err != nil {
+			w.Toast("Snapshot failed: " + err.Error())
+			return
+		}
+		w.Toast("Snapshot saved: " + path)
+	})
+}
+
+// TappedSecondary opens the tile menu.
+func (w *Wall) TappedSecondary(ev *fyne.PointEvent) {
+	i := w.streamAt(ev.Position)
+	if i < 0 {
+		return
+	}
+	w.Select(i)
+	fill := "Fill the wall"
+	if w.full >= 0 {
+		fill = "Back to the layout"
+	}
+	menu := fyne.NewMenu("",
+		fyne.NewMenuItem(fill, func() {
+			if w.full >= 0 {
+				w.Fullscreen(-1)
+			} else {
+				w.Fullscreen(i)
+			}
+		}),
+		fyne.NewMenuItem("Snapshot (S)", w.SnapshotSelected),
+		fyne.NewMenuItem("Stats (I)", w.ToggleStats),
+	)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(w); c != nil {
+		widget.ShowPopUpMenuAtPosition(menu, c, ev.AbsolutePosition)
+	}
+}
+
 // Tapped selects the tile under the pointer.
 func (w *Wall) Tapped(ev *fyne.PointEvent) {
 	if i := w.streamAt(ev.Position); i >= 0 {
@@ -467,11 +548,12 @@ func (r *wallRenderer) Objects() []fyne.CanvasObject {
 	for _, o := range r.w.overlays {
 		objs = append(objs, o.bg, o.name, o.warn, o.badge, o.stats)
 	}
-	return append(objs, r.w.border)
+	return append(objs, r.w.border, r.w.toastBg, r.w.toast)
 }
 
 func (r *wallRenderer) Layout(size fyne.Size) {
 	w := r.w
+	r.layoutToast(size)
 	w.raster.Resize(size)
 	w.raster.Move(fyne.NewPos(0, 0))
 	visible := map[int]rectF{}
@@ -508,6 +590,15 @@ func (r *wallRenderer) Layout(size fyne.Size) {
 			w.border.Resize(fyne.NewSize(tw-2, th-2))
 		}
 	}
+}
+
+func (r *wallRenderer) layoutToast(size fyne.Size) {
+	ts := r.w.toast.MinSize()
+	pad := theme.Padding()
+	pos := fyne.NewPos((size.Width-ts.Width)/2, size.Height-ts.Height-4*pad)
+	r.w.toast.Move(pos)
+	r.w.toastBg.Move(pos.Subtract(fyne.NewPos(2*pad, pad)))
+	r.w.toastBg.Resize(ts.Add(fyne.NewSize(4*pad, 2*pad)))
 }
 
 func (r *wallRenderer) MinSize() fyne.Size { return fyne.NewSize(320, 180) }

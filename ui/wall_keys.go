@@ -13,6 +13,7 @@ import (
 //	Enter         fill the wall with the selected camera; Esc goes back
 //	Tab           select the next camera
 //	I             show or hide the stats lines
+//	S             save a snapshot of the selected camera
 //	L             next layout
 
 // ptzKeys are the keys that move while held.
@@ -139,6 +140,8 @@ func (w *Wall) TypedKey(ev *fyne.KeyEvent) {
 		w.Select((w.selected + 1) % max(1, len(w.streams)))
 	case fyne.KeyI:
 		w.ToggleStats()
+	case fyne.KeyS:
+		w.SnapshotSelected()
 	case fyne.KeyL:
 		w.SetLayout(nextLayout(w.layout))
 	case fyne.KeyH:

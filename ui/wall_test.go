@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -187,5 +188,14 @@ func TestLayouts(t *testing.T) {
 	}
 	if layoutFor(5).Name != "3×3" || layoutFor(1).Name != "1×1" || layoutFor(30).Name != "4×4" {
 		t.Fatal("layoutFor")
+	}
+}
+
+func TestSnapshotKeyShowsWhereItWent(t *testing.T) {
+	w, _, _ := newTestWall(t)
+	w.streams[0].Snapshot = func(ctx context.Context) (string, error) { return "/data/snapshots/Door.png", nil }
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyS})
+	if got := w.ToastText(); got != "Snapshot saved: /data/snapshots/Door.png" {
+		t.Fatalf("toast %q", got)
 	}
 }

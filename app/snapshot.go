@@ -1,0 +1,112 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"image/png"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"nightjar/player"
+)
+
+// Snapshot saves a PNG of a camera's main stream at full resolution in
+// <data dir>/snapshots, with the camera's name and the time in the PNG's
+// text chunks, and returns its path. (Privacy masks will be burned in here
+// once masks exist.)
+func (a *App) Snapshot(ctx context.Context, id string) (string, error) {
+	cam, err := a.DB.Camera(id)
+	if err != nil {
+		return "", err
+	}
+	uri := cam.MainURI
+	if uri == "" {
+		uri = cam.SubURI
+	}
+	u, err := url.Parse(uri)
+	if err != nil {
+		return "", fmt.Errorf("camera %s has no usable stream", cam.Name)
+	}
+	if cam.Username != "" {
+		pass, err := a.cameraPassword(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		u.User = url.UserPassword(cam.Username, pass)
+	}
+	img, err := player.Snapshot(ctx, u.String())
+	if err != nil {
+		return "", fmt.Errorf("snapshot of %s: %w", cam.Name, err)
+	}
+	now := time.Now()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return "", err
+	}
+	out := withTextChunks(buf.Bytes(), [][2]string{
+		{"Title", cam.Name},
+		{"Source", "Nightjar " + Version},
+		{"Creation Time", now.UTC().Format(time.RFC3339)},
+		{"Comment", fmt.Sprintf("camera %s; snapshot at %dx%d", cam.ID, img.Bounds().Dx(), img.Bounds().Dy())},
+	})
+	dir := filepath.Join(a.DataDir, "snapshots")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create snapshot folder: %w", err)
+	}
+	name := fmt.Sprintf("%s-%s.png", safeName(cam.Name), now.Format("20060102-150405"))
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, out, 0o600); err != nil {
+		return "", fmt.Errorf("save snapshot: %w", err)
+	}
+	a.Log.Info("snapshot saved", "camera", id, "path", path)
+	return path, nil
+}
+
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ':' || r < 32 {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+// withTextChunks inserts PNG tEXt chunks before IEND.
+func withTextChunks(p []byte, kv [][2]string) []byte {
+	iend := bytes.LastIndex(p, []byte("IEND")) - 4
+	if iend < 8 {
+		return p
+	}
+	var out bytes.Buffer
+	out.Write(p[:iend])
+	for _, e := range kv {
+		data := append(append([]byte(e[0]), 0), []byte(latin1(e[1]))...)
+		var hdr [8]byte
+		binary.BigEndian.PutUint32(hdr[:4], uint32(len(data)))
+		copy(hdr[4:], "tEXt")
+		out.Write(hdr[:])
+		out.Write(data)
+		crc := crc32.NewIEEE()
+		crc.Write(hdr[4:])
+		crc.Write(data)
+		binary.Write(&out, binary.BigEndian, crc.Sum32())
+	}
+	out.Write(p[iend:])
+	return out.Bytes()
+}
+
+// latin1 keeps tEXt valid: PNG text chunks are Latin-1.
+func latin1(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r > 255 {
+			return '?'
+		}
+		return r
+	}, s)
+}
