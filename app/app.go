@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"sync"
 
@@ -180,6 +181,12 @@ func runGUI(g globalFlags, stderr io.Writer) int {
 		return reportOpenError(stderr, err)
 	}
 	defer a.Close()
+	if p := os.Getenv("NIGHTJAR_CPUPROFILE"); p != "" { // a developer aid for the wall's CPU
+		if f, err := os.Create(p); err == nil {
+			pprof.StartCPUProfile(f)
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
+	}
 	ctx, stop := signalContext()
 	defer stop()
 	a.startEvents()
@@ -193,6 +200,9 @@ func runGUI(g globalFlags, stderr io.Writer) int {
 		Version: versionString(),
 		DataDir: a.DataDir,
 		Actions: ui.Actions{TryDemo: relaunchDemo(a)},
+		OnWallStats: func(fps []float64) {
+			a.Log.Debug("wall", "shown_fps", fmt.Sprintf("%.1f", fps))
+		},
 	})
 	if err != nil {
 		a.Log.Error("ui stopped", "err", err)

@@ -45,6 +45,7 @@ Commands:
   cameras list|add|remove
                       manage cameras in the data dir; passwords go to the OS keyring
   bench camsim        measure the simulator's CPU and memory
+  bench live          measure the live wall against bare libmpv and mpv windows (needs X)
   version             print the version
   help                print this help
 

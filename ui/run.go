@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -13,6 +14,29 @@ import (
 // the desktop for window grouping.
 const AppID = "org.nightjar.Nightjar"
 
+// reportWall hands the shown frame rate of every tile to report every 5 s.
+func reportWall(ctx context.Context, wl *Wall, report func(fps []float64)) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	prev, at := wl.Renders(), time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-wl.stop:
+			return
+		case now := <-t.C:
+			cur := wl.Renders()
+			fps := make([]float64, len(cur))
+			for i := range cur {
+				fps[i] = float64(cur[i]-prev[i]) / now.Sub(at).Seconds()
+			}
+			prev, at = cur, now
+			report(fps)
+		}
+	}
+}
+
 // Run creates the Fyne app and the main window and blocks until the user
 // quits or ctx is cancelled.
 func Run(ctx context.Context, svc Services, cfg WindowConfig) error {
@@ -23,6 +47,9 @@ func Run(ctx context.Context, svc Services, cfg WindowConfig) error {
 	w.Window().SetMaster()
 	stop := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
 	defer stop()
+	if w.wall != nil && cfg.OnWallStats != nil {
+		go reportWall(ctx, w.wall, cfg.OnWallStats)
+	}
 	w.Window().ShowAndRun()
 	if w.wall != nil {
 		w.wall.StopPTZ()

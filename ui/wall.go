@@ -100,12 +100,16 @@ type Wall struct {
 	buf    *image.RGBA
 	greyed map[int]bool
 	mains  map[int]*mainStream
-	view   []slot             // what generate draws: set on the UI goroutine
-	shown  map[int]LiveSource // the source each stream was last drawn from
+	view   []slot // what generate draws: set on the UI goroutine
+	// layoutChanged makes the next generate draw every tile.
+	layoutChanged bool
+	shown         map[int]LiveSource // the source each stream was last drawn from
 
-	dirty atomic.Bool
-	stop  chan struct{}
-	once  sync.Once
+	dirty   atomic.Bool
+	stop    chan struct{}
+	once    sync.Once
+	renders []atomic.Int64 // frames drawn per stream, for the shown fps
+	fresh   sync.Map       // LiveSource -> *atomic.Bool: a new frame waits
 }
 
 type slot struct {
@@ -128,6 +132,7 @@ type tileOverlay struct {
 func NewWall(streams []LiveStream) *Wall {
 	w := &Wall{streams: streams, full: -1, stop: make(chan struct{}), greyed: map[int]bool{}, mains: map[int]*mainStream{}, shown: map[int]LiveSource{}}
 	w.layout = layoutFor(len(streams))
+	w.renders = make([]atomic.Int64, len(streams))
 	w.raster = canvas.NewRaster(w.generate)
 	w.raster.ScaleMode = canvas.ImageScalePixels
 	w.border = canvas.NewRectangle(color.Transparent)
@@ -177,6 +182,7 @@ func (w *Wall) setView() {
 	w.mu.Lock()
 	w.view = v
 	w.greyed = map[int]bool{}
+	w.layoutChanged = true
 	if w.buf != nil {
 		clear(w.buf.Pix) // stale pixels of another layout must not show
 	}
@@ -245,29 +251,42 @@ func (w *Wall) Close() {
 	})
 }
 
+func (w *Wall) freshFlag(src LiveSource) *atomic.Bool {
+	f, _ := w.fresh.LoadOrStore(src, new(atomic.Bool))
+	return f.(*atomic.Bool)
+}
+
 func (w *Wall) watch(src LiveSource) {
+	flag := w.freshFlag(src)
 	for {
 		select {
 		case <-w.stop:
 			return
 		case <-src.Frames():
+			flag.Store(true)
 			w.dirty.Store(true)
 		}
 	}
 }
 
+// tick repaints the wall when frames arrived, at a rate a little above
+// the fastest visible stream (so no frame is skipped, and none is painted
+// twice), and refreshes the overlays at about 4 Hz.
 func (w *Wall) tick() {
-	t := time.NewTicker(refreshInterval)
+	interval := refreshInterval
+	t := time.NewTicker(interval)
 	defer t.Stop()
-	n := 0
+	lastOverlay, lastTune := time.Now(), time.Now()
 	for {
 		select {
 		case <-w.stop:
 			return
-		case <-t.C:
-			n++
+		case now := <-t.C:
 			repaint := w.dirty.Swap(false)
-			overlays := n%6 == 0 // about 4 Hz
+			overlays := now.Sub(lastOverlay) >= 250*time.Millisecond
+			if overlays {
+				lastOverlay = now
+			}
 			if repaint || overlays {
 				fyne.Do(func() {
 					if repaint {
@@ -278,8 +297,35 @@ func (w *Wall) tick() {
 					}
 				})
 			}
+			if now.Sub(lastTune) >= 2*time.Second {
+				lastTune = now
+				if d := w.paintInterval(); d != interval {
+					interval = d
+					t.Reset(d)
+				}
+			}
 		}
 	}
+}
+
+// paintInterval is 1/(1.1 × the fastest shown stream's fps), within
+// 33–100 ms; refreshInterval while no rate is known.
+func (w *Wall) paintInterval() time.Duration {
+	w.mu.Lock()
+	srcs := make([]LiveSource, 0, len(w.shown))
+	for _, s := range w.shown {
+		srcs = append(srcs, s)
+	}
+	w.mu.Unlock()
+	fps := 0.0
+	for _, s := range srcs {
+		fps = max(fps, s.Stats().FPS)
+	}
+	if fps < 1 {
+		return refreshInterval
+	}
+	d := time.Duration(float64(time.Second) / (fps * 1.1))
+	return min(100*time.Millisecond, max(33*time.Millisecond, d))
 }
 
 // subWidth is the sub stream's width, for choosing streams by size.
@@ -295,9 +341,14 @@ func subWidth(s LiveSource) int {
 func (w *Wall) generate(pw, ph int) image.Image {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	redrawAll := false
 	if w.buf == nil || w.buf.Bounds().Dx() != pw || w.buf.Bounds().Dy() != ph {
 		w.buf = image.NewRGBA(image.Rect(0, 0, pw, ph))
 		w.greyed = map[int]bool{}
+		redrawAll = true
+	}
+	if w.layoutChanged {
+		w.layoutChanged, redrawAll = false, true
 	}
 	wantMain := map[int]bool{}
 	for _, sl := range w.view {
@@ -314,9 +365,16 @@ func (w *Wall) generate(pw, ph int) image.Image {
 				}
 			}
 		}
+		switched := w.shown[sl.stream] != src
 		w.shown[sl.stream] = src
 		if st, _ := src.State(); st == TilePlaying {
+			// Only tiles with a new frame are drawn again; the others keep
+			// their pixels in the buffer.
+			if !w.freshFlag(src).Swap(false) && !redrawAll && !switched && !w.greyed[sl.stream] {
+				continue
+			}
 			src.Render(w.buf, r)
+			w.renders[sl.stream].Add(1)
 			w.greyed[sl.stream] = false
 		} else if !w.greyed[sl.stream] {
 			greyOut(w.buf, r)
@@ -392,13 +450,23 @@ func badgeText(st TileState, since time.Time, now time.Time) string {
 	return ""
 }
 
+// updateOverlays sets the badges and stats lines. It repaints only when a
+// text changed: on software GL every repaint redraws the whole window.
 func (w *Wall) updateOverlays() {
 	now := time.Now()
+	changed := false
+	set := func(t *canvas.Text, v string) {
+		if t.Text != v {
+			t.Text = v
+			t.Refresh()
+			changed = true
+		}
+	}
 	for i, o := range w.overlays {
 		s := w.streams[i]
 		st, since := s.Source.State()
-		o.badge.Text = badgeText(st, since, now)
-		o.stats.Text = ""
+		set(o.badge, badgeText(st, since, now))
+		stats := ""
 		if w.showStats {
 			w.mu.Lock()
 			src := w.shown[i]
@@ -407,12 +475,13 @@ func (w *Wall) updateOverlays() {
 				src = s.Source
 			}
 			ts := src.Stats()
-			o.stats.Text = fmt.Sprintf("%dx%d %s %.0f fps %.0f kbit/s ~%.0f ms", ts.Width, ts.Height, shortCodec(ts.Codec), ts.FPS, ts.BitrateKbps, ts.LatencyMs)
+			stats = fmt.Sprintf("%dx%d %s %.0f fps %.0f kbit/s ~%.0f ms", ts.Width, ts.Height, shortCodec(ts.Codec), ts.FPS, ts.BitrateKbps, ts.LatencyMs)
 		}
-		o.badge.Refresh()
-		o.stats.Refresh()
+		set(o.stats, stats)
 	}
-	w.Refresh()
+	if changed {
+		w.Refresh()
+	}
 }
 
 func shortCodec(c string) string {
@@ -429,6 +498,16 @@ func indexByte(s string, b byte) int {
 		}
 	}
 	return -1
+}
+
+// Renders returns how many frames each stream has had drawn, for the
+// shown frame rate.
+func (w *Wall) Renders() []int64 {
+	out := make([]int64, len(w.renders))
+	for i := range w.renders {
+		out[i] = w.renders[i].Load()
+	}
+	return out
 }
 
 // Toast shows msg over the wall for a few seconds.

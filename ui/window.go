@@ -41,6 +41,9 @@ type WindowConfig struct {
 	Version string
 	DataDir string
 	Actions Actions
+	// OnWallStats, when set, receives the wall's shown fps per tile
+	// every 5 s (for 'nightjar bench live' and the debug log).
+	OnWallStats func(fps []float64)
 }
 
 // Page names, in navigation order.
