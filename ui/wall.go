@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -484,20 +485,12 @@ func (w *Wall) updateOverlays() {
 	}
 }
 
+// shortCodec turns mpv's "h264 (H.264 / AVC / …)" into "h264".
 func shortCodec(c string) string {
-	if i := indexByte(c, ' '); i > 0 {
+	if i := strings.IndexByte(c, ' '); i > 0 {
 		return c[:i]
 	}
 	return c
-}
-
-func indexByte(s string, b byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == b {
-			return i
-		}
-	}
-	return -1
 }
 
 // Renders returns how many frames each stream has had drawn, for the
