@@ -211,8 +211,9 @@ func TestE2EDemoWallShowsMovingVideo(t *testing.T) {
 	requireDisplay(t)
 	_, out := startApp(t, "--demo")
 	// Window at 0,0 (no window manager under Xvfb), 1280×800; the wall
-	// fills what the navigation rail, the toolbar and the PTZ pad leave.
-	wallArea := image.Rect(80, 46, 1090, 795)
+	// fills what the navigation rail, the camera list, the toolbar and the
+	// PTZ pad leave.
+	wallArea := image.Rect(196, 44, 1092, 795)
 	tiles := make([]image.Rectangle, 4)
 	for i := range tiles {
 		r := tileRect(i, 4, wallArea.Dx(), wallArea.Dy()).Add(wallArea.Min)
@@ -320,7 +321,7 @@ func TestE2EPTZKeyMovesCamera(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Wait for the window, then select tile 1 and hold Right.
-	wallArea := image.Rect(80, 46, 1090, 795)
+	wallArea := image.Rect(196, 44, 1092, 795)
 	tiles := []image.Rectangle{tileRect(0, 4, wallArea.Dx(), wallArea.Dy()).Add(wallArea.Min)}
 	for deadline := time.Now().Add(30 * time.Second); !allTilesPictured(screenshot(t), tiles); {
 		if time.Now().After(deadline) {
@@ -392,7 +393,7 @@ func TestE2ENoBlackTileWhileCameraDrops(t *testing.T) {
 		}
 	}
 	startApp(t, "--data-dir", dataDir)
-	wallArea := image.Rect(80, 46, 1090, 795)
+	wallArea := image.Rect(196, 44, 1092, 795)
 	r := tileRect(0, 4, wallArea.Dx(), wallArea.Dy()).Add(wallArea.Min)
 	tile := image.Rect(r.Min.X+r.Dx()/5, r.Min.Y+r.Dy()/4, r.Max.X-r.Dx()/5, r.Max.Y-r.Dy()/5)
 	for deadline := time.Now().Add(30 * time.Second); !allTilesPictured(screenshot(t), []image.Rectangle{tile}); {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"nightjar/devices/onvif"
+	"nightjar/storage/catalog"
 	"nightjar/ui"
 )
 
@@ -127,4 +128,19 @@ func (s *guiServices) CheckCamera(ctx context.Context, id string) (ui.CameraStat
 		return ui.StatusClockSkew, nil
 	}
 	return ui.StatusOnline, nil
+}
+
+// Saved wall layouts (ui.LayoutStore).
+
+func (s *guiServices) SavedLayouts() ([]ui.SavedLayout, error) {
+	ls, err := s.a.DB.Layouts()
+	out := make([]ui.SavedLayout, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, ui.SavedLayout{Name: l.Name, Layout: l.Layout, Cameras: l.Cameras})
+	}
+	return out, err
+}
+
+func (s *guiServices) SaveLayout(l ui.SavedLayout) error {
+	return s.a.DB.PutLayout(catalog.Layout{Name: l.Name, Layout: l.Layout, Cameras: l.Cameras})
 }

@@ -1,28 +1,44 @@
 package ui
 
 import (
+	"errors"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
-// newLivePage is the wall with its toolbar and, for PTZ cameras, the pad.
+// LayoutStore keeps saved wall arrangements; app implements it.
+type LayoutStore interface {
+	SavedLayouts() ([]SavedLayout, error)
+	SaveLayout(SavedLayout) error
+}
+
+// savedPrefix marks saved arrangements in the layout list.
+const savedPrefix = "★ "
+
+// livePage is the Live page: the camera list, the wall with its toolbar
+// and, for PTZ cameras, the pad.
+type livePage struct {
+	mw        *MainWindow
+	wl        *Wall
+	store     LayoutStore
+	layoutSel *widget.Select
+	saved     []SavedLayout
+	tour      *time.Ticker
+	tourStop  chan struct{}
+	tourIdx   int
+}
+
 func newLivePage(mw *MainWindow, wl *Wall) fyne.CanvasObject {
-	names := make([]string, len(Layouts))
-	for i, l := range Layouts {
-		names[i] = l.Name
-	}
-	layoutSel := widget.NewSelect(names, func(name string) {
-		for _, l := range Layouts {
-			if l.Name == name {
-				wl.SetLayout(l)
-			}
-		}
-	})
-	layoutSel.SetSelected(wl.CurrentLayout().Name)
+	p := &livePage{mw: mw, wl: wl, store: mw.svc}
+	p.layoutSel = widget.NewSelect(nil, p.choose)
+	p.reloadLayouts()
+	p.layoutSel.SetSelected(wl.CurrentLayout().Name)
 	stats := widget.NewButtonWithIcon("Stats (I)", theme.InfoIcon(), wl.ToggleStats)
 	full := widget.NewButtonWithIcon("Fill (Enter)", theme.ViewFullScreenIcon(), func() {
 		if wl.FullscreenStream() >= 0 {
@@ -31,10 +47,153 @@ func newLivePage(mw *MainWindow, wl *Wall) fyne.CanvasObject {
 			wl.Fullscreen(wl.Selected())
 		}
 	})
-	second := widget.NewButtonWithIcon("New wall window", theme.ContentCopyIcon(), func() { openSecondWall(mw) })
-	toolbar := container.NewHBox(widget.NewLabel("Layout"), layoutSel, full, stats, second)
-	return container.NewBorder(toolbar, nil, nil, newPTZPad(wl), wl)
+	save := widget.NewButtonWithIcon("Save layout…", theme.DocumentSaveIcon(), p.saveDialog)
+	tourSel := widget.NewSelect([]string{"Tour off", "Tour 10 s", "Tour 30 s", "Tour 60 s"}, p.setTour)
+	tourSel.SetSelected("Tour off")
+	second := widget.NewButtonWithIcon("New window", theme.ContentCopyIcon(), func() { openSecondWall(mw) })
+	toolbar := container.NewHBox(p.layoutSel, save, tourSel, full, stats, second)
+	return container.NewBorder(toolbar, nil, p.cameraList(), newPTZPad(wl), wl)
 }
+
+func (p *livePage) reloadLayouts() {
+	names := make([]string, 0, len(Layouts))
+	for _, l := range Layouts {
+		names = append(names, l.Name)
+	}
+	p.saved = nil
+	if p.store != nil {
+		if saved, err := p.store.SavedLayouts(); err == nil {
+			p.saved = saved
+		}
+	}
+	for _, s := range p.saved {
+		names = append(names, savedPrefix+s.Name)
+	}
+	p.layoutSel.SetOptions(names)
+}
+
+func (p *livePage) choose(name string) {
+	if strings.HasPrefix(name, savedPrefix) {
+		for _, s := range p.saved {
+			if savedPrefix+s.Name == name {
+				p.wl.Apply(s)
+			}
+		}
+		return
+	}
+	for _, l := range Layouts {
+		if l.Name == name && l.Name != p.wl.CurrentLayout().Name {
+			p.wl.SetLayout(l)
+		}
+	}
+}
+
+func (p *livePage) saveDialog() {
+	name := widget.NewEntry()
+	name.SetPlaceHolder("e.g. Night shift")
+	dialog.ShowForm("Save layout", "Save", "Cancel", []*widget.FormItem{widget.NewFormItem("Name", name)}, func(ok bool) {
+		n := strings.TrimSpace(name.Text)
+		if !ok || n == "" {
+			return
+		}
+		if err := p.store.SaveLayout(p.wl.Arrangement(n)); err != nil {
+			dialog.ShowError(err, p.mw.win)
+			return
+		}
+		p.reloadLayouts()
+		p.wl.Toast("Layout saved as " + n)
+	}, p.mw.win)
+}
+
+// setTour cycles the wall through the saved layouts.
+func (p *livePage) setTour(choice string) {
+	if p.tourStop != nil {
+		close(p.tourStop)
+		p.tourStop = nil
+	}
+	var every time.Duration
+	switch choice {
+	case "Tour 10 s":
+		every = 10 * time.Second
+	case "Tour 30 s":
+		every = 30 * time.Second
+	case "Tour 60 s":
+		every = time.Minute
+	default:
+		return
+	}
+	if len(p.saved) < 2 {
+		dialog.ShowError(errors.New("a tour cycles through saved layouts: save at least two first (Save layout…)"), p.mw.win)
+		return
+	}
+	stop := make(chan struct{})
+	p.tourStop = stop
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-p.wl.stop:
+				return
+			case <-t.C:
+				fyne.Do(p.nextTourStop)
+			}
+		}
+	}()
+}
+
+func (p *livePage) nextTourStop() {
+	if len(p.saved) == 0 {
+		return
+	}
+	p.tourIdx = (p.tourIdx + 1) % len(p.saved)
+	p.wl.StopPTZ()
+	p.wl.Apply(p.saved[p.tourIdx])
+}
+
+// cameraList is the side list: drag a camera onto a tile to show it there.
+func (p *livePage) cameraList() fyne.CanvasObject {
+	box := container.NewVBox(widget.NewLabelWithStyle("Cameras", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	for i, s := range p.wl.streams {
+		box.Add(newCameraChip(s.Name, i, p.wl))
+	}
+	hint := widget.NewLabel("Drag onto a tile")
+	hint.TextStyle.Italic = true
+	box.Add(hint)
+	return container.NewVScroll(box)
+}
+
+// cameraChip is a draggable camera name.
+type cameraChip struct {
+	widget.Label
+	stream int
+	wall   *Wall
+	last   fyne.Position
+	moved  bool
+}
+
+func newCameraChip(name string, stream int, wl *Wall) *cameraChip {
+	c := &cameraChip{stream: stream, wall: wl}
+	c.Text = name
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// Dragged implements fyne.Draggable.
+func (c *cameraChip) Dragged(ev *fyne.DragEvent) { c.last, c.moved = ev.AbsolutePosition, true }
+
+// DragEnd drops the camera on the tile under the pointer.
+func (c *cameraChip) DragEnd() {
+	if c.moved {
+		c.wall.DropAt(c.last, c.stream)
+	}
+	c.moved = false
+}
+
+// Tapped selects the camera on the wall.
+func (c *cameraChip) Tapped(*fyne.PointEvent) { c.wall.Select(c.stream) }
 
 // nudge is how long a tap on the pad moves the camera.
 const nudge = 400 * time.Millisecond
@@ -76,21 +235,20 @@ func newPTZPad(wl *Wall) fyne.CanvasObject {
 	}
 	save := widget.NewButtonWithIcon("Save preset…", theme.DocumentSaveIcon(), nil)
 	save.OnTapped = func() {
-		if p := wl.selectedPTZ(); p != nil {
-			sel := widget.NewSelect([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, nil)
-			sel.SetSelected("1")
-			c := fyne.CurrentApp().Driver().CanvasForObject(save)
-			if c == nil {
-				return
-			}
-			var pop *widget.PopUp
-			pop = widget.NewModalPopUp(container.NewVBox(widget.NewLabel("Save the current position as preset"), sel,
-				container.NewHBox(widget.NewButton("Save", func() {
-					p.SetPreset(int(sel.Selected[0] - '0'))
-					pop.Hide()
-				}), widget.NewButton("Cancel", func() { pop.Hide() }))), c)
-			pop.Show()
+		p := wl.selectedPTZ()
+		c := fyne.CurrentApp().Driver().CanvasForObject(save)
+		if p == nil || c == nil {
+			return
 		}
+		sel := widget.NewSelect([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, nil)
+		sel.SetSelected("1")
+		var pop *widget.PopUp
+		pop = widget.NewModalPopUp(container.NewVBox(widget.NewLabel("Save the current position as preset"), sel,
+			container.NewHBox(widget.NewButton("Save", func() {
+				p.SetPreset(int(sel.Selected[0] - '0'))
+				pop.Hide()
+			}), widget.NewButton("Cancel", func() { pop.Hide() }))), c)
+		pop.Show()
 	}
 	help := widget.NewLabel("Arrows move while held,\n+/- zoom, H home,\n1–9 presets, Ctrl+1–9 save.")
 	help.TextStyle.Italic = true

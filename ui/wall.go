@@ -84,6 +84,7 @@ type Wall struct {
 	streams []LiveStream
 
 	// UI-goroutine state
+	assign    []int // tile index -> stream index, or -1 for an empty tile
 	layout    Layout
 	selected  int
 	full      int // stream shown alone, or -1
@@ -93,6 +94,7 @@ type Wall struct {
 	raster   *canvas.Raster
 	overlays []*tileOverlay
 	border   *canvas.Rectangle
+	hints    []*canvas.Text // "pick a camera" on empty tiles
 	toast    *canvas.Text
 	toastBg  *canvas.Rectangle
 	toastSeq int
@@ -101,7 +103,8 @@ type Wall struct {
 	buf    *image.RGBA
 	greyed map[int]bool
 	mains  map[int]*mainStream
-	view   []slot // what generate draws: set on the UI goroutine
+	view   []slot  // what generate draws: set on the UI goroutine
+	empty  []rectF // empty tiles of the layout
 	// layoutChanged makes the next generate draw every tile.
 	layoutChanged bool
 	shown         map[int]LiveSource // the source each stream was last drawn from
@@ -134,6 +137,18 @@ func NewWall(streams []LiveStream) *Wall {
 	w := &Wall{streams: streams, full: -1, stop: make(chan struct{}), greyed: map[int]bool{}, mains: map[int]*mainStream{}, shown: map[int]LiveSource{}}
 	w.layout = layoutFor(len(streams))
 	w.renders = make([]atomic.Int64, len(streams))
+	w.assign = make([]int, maxTiles)
+	for i := range w.assign {
+		w.assign[i] = -1
+		if i < len(streams) {
+			w.assign[i] = i
+		}
+	}
+	for range maxTiles {
+		h := canvas.NewText("Right-click or drop a camera here", color.NRGBA{0xaa, 0xaa, 0xaa, 0xff})
+		h.Hide()
+		w.hints = append(w.hints, h)
+	}
 	w.raster = canvas.NewRaster(w.generate)
 	w.raster.ScaleMode = canvas.ImageScalePixels
 	w.border = canvas.NewRectangle(color.Transparent)
@@ -171,17 +186,20 @@ func NewWall(streams []LiveStream) *Wall {
 // setView recomputes which stream goes in which rectangle.
 func (w *Wall) setView() {
 	var v []slot
+	var empty []rectF
 	if w.full >= 0 {
 		v = []slot{{w.full, rectF{0, 0, 1, 1}}}
 	} else {
 		for i, r := range w.layout.Tiles {
-			if i < len(w.streams) {
-				v = append(v, slot{i, r})
+			if s := w.assign[i]; s >= 0 && s < len(w.streams) {
+				v = append(v, slot{s, r})
+			} else {
+				empty = append(empty, r)
 			}
 		}
 	}
 	w.mu.Lock()
-	w.view = v
+	w.view, w.empty = v, empty
 	w.greyed = map[int]bool{}
 	w.layoutChanged = true
 	if w.buf != nil {
@@ -189,6 +207,107 @@ func (w *Wall) setView() {
 	}
 	w.mu.Unlock()
 	w.dirty.Store(true)
+}
+
+// maxTiles is the most tiles a layout has (4×4).
+const maxTiles = 16
+
+// Assign puts stream s on tile t of the layout. If s is on another tile the
+// two tiles swap, as control-room operators expect; s = -1 empties t.
+func (w *Wall) Assign(t, s int) {
+	if t < 0 || t >= maxTiles || s >= len(w.streams) {
+		return
+	}
+	if s >= 0 {
+		for i, cur := range w.assign {
+			if cur == s && i != t {
+				w.assign[i] = w.assign[t]
+			}
+		}
+	}
+	w.assign[t] = s
+	w.full = -1
+	w.setView()
+	w.Refresh()
+}
+
+// TileStream is the stream on tile t, or -1.
+func (w *Wall) TileStream(t int) int {
+	if t < 0 || t >= len(w.assign) {
+		return -1
+	}
+	return w.assign[t]
+}
+
+// tileAt is the layout tile under p, or -1.
+func (w *Wall) tileAt(p fyne.Position) int {
+	size := w.Size()
+	if w.full >= 0 || size.Width <= 0 || size.Height <= 0 {
+		return -1
+	}
+	x, y := float64(p.X/size.Width), float64(p.Y/size.Height)
+	for i, r := range w.layout.Tiles {
+		if x >= r.X && x < r.X+r.W && y >= r.Y && y < r.Y+r.H {
+			return i
+		}
+	}
+	return -1
+}
+
+// DropAt assigns stream s to the tile under the absolute position p: the
+// end of a drag from the camera list.
+func (w *Wall) DropAt(p fyne.Position, s int) {
+	abs := fyne.CurrentApp().Driver().AbsolutePositionForObject(w)
+	if t := w.tileAt(p.Subtract(abs)); t >= 0 {
+		w.Assign(t, s)
+	}
+}
+
+// SavedLayout is a named wall arrangement: a layout and the camera on each
+// tile, by camera id ("" for an empty tile).
+type SavedLayout struct {
+	Name    string   `json:"name"`
+	Layout  string   `json:"layout"`
+	Cameras []string `json:"cameras"`
+}
+
+// Arrangement returns the wall's current arrangement under name.
+func (w *Wall) Arrangement(name string) SavedLayout {
+	sl := SavedLayout{Name: name, Layout: w.layout.Name}
+	for i := range w.layout.Tiles {
+		id := ""
+		if s := w.assign[i]; s >= 0 && s < len(w.streams) {
+			id = w.streams[s].ID
+		}
+		sl.Cameras = append(sl.Cameras, id)
+	}
+	return sl
+}
+
+// Apply shows a saved arrangement. Cameras no longer present leave their
+// tile empty.
+func (w *Wall) Apply(sl SavedLayout) {
+	l := w.layout
+	for _, b := range Layouts {
+		if b.Name == sl.Layout {
+			l = b
+		}
+	}
+	byID := map[string]int{}
+	for i, s := range w.streams {
+		byID[s.ID] = i
+	}
+	for i := range w.assign {
+		w.assign[i] = -1
+		if i < len(sl.Cameras) {
+			if s, ok := byID[sl.Cameras[i]]; ok {
+				w.assign[i] = s
+			}
+		}
+	}
+	w.layout, w.full = l, -1
+	w.setView()
+	w.Refresh()
 }
 
 // SetLayout switches the wall to l.
@@ -351,6 +470,11 @@ func (w *Wall) generate(pw, ph int) image.Image {
 	if w.layoutChanged {
 		w.layoutChanged, redrawAll = false, true
 	}
+	if redrawAll {
+		for _, e := range w.empty {
+			fillRect(w.buf, e.pixelRect(pw, ph), color.RGBA{28, 30, 34, 255})
+		}
+	}
 	wantMain := map[int]bool{}
 	for _, sl := range w.view {
 		r := sl.rect.pixelRect(pw, ph)
@@ -422,6 +546,14 @@ func (pendingSource) Frames() <-chan struct{}                   { return nil }
 func (pendingSource) Render(*image.RGBA, image.Rectangle) error { return nil }
 func (pendingSource) State() (TileState, time.Time)             { return TileConnecting, time.Time{} }
 func (pendingSource) Stats() TileStats                          { return TileStats{} }
+
+func fillRect(img *image.RGBA, r image.Rectangle, c color.RGBA) {
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			img.SetRGBA(x, y, c)
+		}
+	}
+}
 
 // greyOut dims and desaturates r: a stale picture, clearly not live. An
 // empty (never drawn) tile becomes dark grey, not black.
@@ -546,10 +678,26 @@ func (w *Wall) SnapshotSelected() {
 	})
 }
 
-// TappedSecondary opens the tile menu.
+// cameraMenu lists the cameras to put on tile t.
+func (w *Wall) cameraMenu(t int) *fyne.MenuItem {
+	item := fyne.NewMenuItem("Show camera", nil)
+	var subs []*fyne.MenuItem
+	for s, st := range w.streams {
+		subs = append(subs, fyne.NewMenuItem(st.Name, func() { w.Assign(t, s) }))
+	}
+	subs = append(subs, fyne.NewMenuItemSeparator(), fyne.NewMenuItem("Empty this tile", func() { w.Assign(t, -1) }))
+	item.ChildMenu = fyne.NewMenu("", subs...)
+	return item
+}
+
+// TappedSecondary opens the tile menu; on an empty tile, the camera list.
 func (w *Wall) TappedSecondary(ev *fyne.PointEvent) {
+	c := fyne.CurrentApp().Driver().CanvasForObject(w)
 	i := w.streamAt(ev.Position)
 	if i < 0 {
+		if t := w.tileAt(ev.Position); t >= 0 && c != nil {
+			widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", w.cameraMenu(t)), c, ev.AbsolutePosition)
+		}
 		return
 	}
 	w.Select(i)
@@ -568,7 +716,10 @@ func (w *Wall) TappedSecondary(ev *fyne.PointEvent) {
 		fyne.NewMenuItem("Snapshot (S)", w.SnapshotSelected),
 		fyne.NewMenuItem("Stats (I)", w.ToggleStats),
 	)
-	if c := fyne.CurrentApp().Driver().CanvasForObject(w); c != nil {
+	if t := w.tileAt(ev.Position); t >= 0 {
+		menu.Items = append(menu.Items, w.cameraMenu(t))
+	}
+	if c != nil {
 		widget.ShowPopUpMenuAtPosition(menu, c, ev.AbsolutePosition)
 	}
 }
@@ -620,6 +771,9 @@ func (r *wallRenderer) Objects() []fyne.CanvasObject {
 	for _, o := range r.w.overlays {
 		objs = append(objs, o.bg, o.name, o.warn, o.badge, o.stats)
 	}
+	for _, h := range r.w.hints {
+		objs = append(objs, h)
+	}
 	return append(objs, r.w.border, r.w.toastBg, r.w.toast)
 }
 
@@ -633,7 +787,18 @@ func (r *wallRenderer) Layout(size fyne.Size) {
 	for _, sl := range w.view {
 		visible[sl.stream] = sl.rect
 	}
+	empty := w.empty
 	w.mu.Unlock()
+	for i, h := range w.hints {
+		if i >= len(empty) {
+			h.Hide()
+			continue
+		}
+		e := empty[i]
+		hs := h.MinSize()
+		h.Move(fyne.NewPos(float32(e.X+e.W/2)*size.Width-hs.Width/2, float32(e.Y+e.H/2)*size.Height-hs.Height/2))
+		h.Show()
+	}
 	pad := theme.Padding()
 	for i, o := range w.overlays {
 		rf, ok := visible[i]

@@ -199,3 +199,34 @@ func TestSnapshotKeyShowsWhereItWent(t *testing.T) {
 		t.Fatalf("toast %q", got)
 	}
 }
+
+func TestAssignSwapAndArrangement(t *testing.T) {
+	w, _, _ := newTestWall(t)
+	// 2 streams on a 2×2 layout: tiles 2 and 3 are empty.
+	if w.TileStream(0) != 0 || w.TileStream(1) != 1 || w.TileStream(2) != -1 {
+		t.Fatalf("initial assignment %v", w.assign[:4])
+	}
+	w.Assign(3, 0) // stream 0 moves to tile 3; tile 0 takes what tile 3 had (nothing)
+	if w.TileStream(3) != 0 || w.TileStream(0) != -1 {
+		t.Fatalf("after assign %v", w.assign[:4])
+	}
+	w.Assign(1, 0) // swap with stream 1
+	if w.TileStream(1) != 0 || w.TileStream(3) != 1 {
+		t.Fatalf("after swap %v", w.assign[:4])
+	}
+	saved := w.Arrangement("Night")
+	if saved.Layout != "2×2" || strings.Join(saved.Cameras, ",") != ",a,,b" {
+		t.Fatalf("arrangement %+v", saved)
+	}
+	w.SetLayout(Layouts[0])
+	w.Apply(saved)
+	if w.CurrentLayout().Name != "2×2" || w.TileStream(1) != 0 || w.TileStream(3) != 1 || w.TileStream(0) != -1 {
+		t.Fatalf("apply: %s %v", w.CurrentLayout().Name, w.assign[:4])
+	}
+	// Empty tiles are dark grey, not black.
+	img := w.generate(400, 200).(*image.RGBA)
+	r := Layouts[1].Tiles[0].pixelRect(400, 200)
+	if c := img.RGBAAt(r.Min.X+10, r.Min.Y+10); c.R == 0 && c.G == 0 && c.B == 0 {
+		t.Fatal("empty tile is black")
+	}
+}

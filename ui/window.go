@@ -24,6 +24,7 @@ type Services interface {
 	// KeyringHint says how to fix a keyring error, or "".
 	KeyringHint(err error) string
 	CameraService
+	LayoutStore
 	// LiveStreams returns the streams for the live wall, at most 16.
 	LiveStreams() []LiveStream
 }

@@ -169,3 +169,6 @@ func TestShortcuts(t *testing.T) {
 		t.Fatalf("Ctrl+Q quit %d times", quits)
 	}
 }
+
+func (f *fakeServices) SavedLayouts() ([]SavedLayout, error) { return nil, nil }
+func (f *fakeServices) SaveLayout(SavedLayout) error         { return nil }
