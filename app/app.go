@@ -13,6 +13,7 @@ import (
 	"runtime/pprof"
 	"strings"
 	"sync"
+	"time"
 
 	"nightjar/devices"
 	"nightjar/devices/camsim"
@@ -21,6 +22,9 @@ import (
 	"nightjar/storage/secrets"
 	"nightjar/ui"
 )
+
+// processStart is when this process started, for start-up timings.
+var processStart = time.Now()
 
 // App holds the services of one Nightjar process.
 type App struct {
@@ -202,6 +206,13 @@ func runGUI(g globalFlags, stderr io.Writer) int {
 		Actions: ui.Actions{TryDemo: relaunchDemo(a)},
 		OnWallStats: func(fps []float64) {
 			a.Log.Debug("wall", "shown_fps", fmt.Sprintf("%.1f", fps))
+		},
+		OnWallEvent: func(what string, d time.Duration) {
+			since := d
+			if what == "all tiles live" {
+				since = time.Since(processStart) // from the user's point of view
+			}
+			a.Log.Info("wall "+what, "after_ms", since.Milliseconds())
 		},
 	})
 	if err != nil {

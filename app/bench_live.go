@@ -84,6 +84,7 @@ func benchLive(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, fmt.Errorf("nightjar: %w", err), "")
 	}
 	rows = append(rows, row{"Nightjar wall", nj.cpu, nj.rss, nj.fps})
+	defer fmt.Fprintf(stdout, "Nightjar: process start to every tile live %s ms; Enter to the main stream on screen %s ms\n", orQ(nj.startMs), orQ(nj.fullMs))
 
 	fmt.Fprintf(stdout, "%d tiles of the sub stream (640x360, 15 fps) at about %dx%d, %s each\n", *tiles, tw, th, window)
 	t := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -96,8 +97,9 @@ func benchLive(args []string, stdout, stderr io.Writer) int {
 }
 
 type benchResult struct {
-	cpu, rss float64
-	fps      string
+	cpu, rss        float64
+	fps             string
+	startMs, fullMs string // wall only: start to all tiles live, fill to main stream
 }
 
 func cpuSelf() float64 {
@@ -213,7 +215,7 @@ func benchWall(ctx context.Context, exe string, infos []camsim.Info, window time
 	}
 	defer os.RemoveAll(dir)
 	for i, in := range infos {
-		out, err := exec.CommandContext(ctx, exe, "--data-dir", dir, "cameras", "add", in.SubURI, "--name", fmt.Sprintf("Cam %02d", i+1)).CombinedOutput()
+		out, err := exec.CommandContext(ctx, exe, "--data-dir", dir, "cameras", "add", in.DeviceURL, "--name", fmt.Sprintf("Cam %02d", i+1)).CombinedOutput()
 		if err != nil {
 			return benchResult{}, fmt.Errorf("add camera: %v: %s", err, out)
 		}
@@ -237,5 +239,23 @@ func benchWall(ctx context.Context, exe string, infos []camsim.Info, window time
 		}
 		res.fps = fmt.Sprintf("%.1f–%.1f", lo, hi)
 	}
+	// Fill the wall with the first camera (a click, then Enter) and wait
+	// for its main stream.
+	exec.Command("xdotool", "mousemove", "300", "130", "click", "1", "sleep", "0.3", "key", "Return").Run()
+	time.Sleep(3 * time.Second)
+	log, _ = os.ReadFile(filepath.Join(dir, "logs", "nightjar.log"))
+	if m := regexp.MustCompile(`msg="wall all tiles live" after_ms=(\d+)`).FindSubmatch(log); m != nil {
+		res.startMs = string(m[1])
+	}
+	if m := regexp.MustCompile(`msg="wall main stream shown" after_ms=(\d+)`).FindSubmatch(log); m != nil {
+		res.fullMs = string(m[1])
+	}
 	return res, nil
+}
+
+func orQ(s string) string {
+	if s == "" {
+		return "?"
+	}
+	return s
 }

@@ -113,7 +113,16 @@ type Wall struct {
 	stop    chan struct{}
 	once    sync.Once
 	renders []atomic.Int64 // frames drawn per stream, for the shown fps
-	fresh   sync.Map       // LiveSource -> *atomic.Bool: a new frame waits
+	// OnEvent, when set before the first paint, hears timing milestones:
+	// "all tiles live" once every visible tile has drawn a frame, and
+	// "main stream shown" with the time since a tile was asked to fill
+	// the wall. It is called on the paint thread and must not block.
+	OnEvent      func(what string, d time.Duration)
+	created      time.Time
+	allLive      bool
+	fullAsked    time.Time
+	fullReported bool
+	fresh        sync.Map // LiveSource -> *atomic.Bool: a new frame waits
 }
 
 type slot struct {
@@ -134,7 +143,7 @@ type tileOverlay struct {
 
 // NewWall makes a wall for streams in the smallest grid that holds them.
 func NewWall(streams []LiveStream) *Wall {
-	w := &Wall{streams: streams, full: -1, stop: make(chan struct{}), greyed: map[int]bool{}, mains: map[int]*mainStream{}, shown: map[int]LiveSource{}}
+	w := &Wall{created: time.Now(), streams: streams, full: -1, stop: make(chan struct{}), greyed: map[int]bool{}, mains: map[int]*mainStream{}, shown: map[int]LiveSource{}}
 	w.layout = layoutFor(len(streams))
 	w.renders = make([]atomic.Int64, len(streams))
 	w.assign = make([]int, maxTiles)
@@ -329,6 +338,9 @@ func (w *Wall) Fullscreen(i int) {
 	if i >= 0 {
 		w.selected = i
 	}
+	w.mu.Lock()
+	w.fullAsked, w.fullReported = time.Now(), false
+	w.mu.Unlock()
 	w.setView()
 	w.Refresh()
 }
@@ -507,7 +519,35 @@ func (w *Wall) generate(pw, ph int) image.Image {
 		}
 	}
 	w.syncMains(wantMain)
+	w.reportMilestones()
 	return w.buf
+}
+
+// reportMilestones tells OnEvent when every visible tile first showed a
+// frame, and when a filled tile first showed its main stream. Called with
+// w.mu held.
+func (w *Wall) reportMilestones() {
+	if w.OnEvent == nil {
+		return
+	}
+	if !w.allLive && len(w.view) > 0 {
+		all := true
+		for _, sl := range w.view {
+			all = all && w.renders[sl.stream].Load() > 0
+		}
+		if all {
+			w.allLive = true
+			w.OnEvent("all tiles live", time.Since(w.created))
+		}
+	}
+	if w.full >= 0 && !w.fullReported && !w.fullAsked.IsZero() {
+		if m := w.mains[w.full]; m != nil && w.shown[w.full] == m.src {
+			if st, _ := m.src.State(); st == TilePlaying {
+				w.fullReported = true
+				w.OnEvent("main stream shown", time.Since(w.fullAsked))
+			}
+		}
+	}
 }
 
 // syncMains opens wanted main streams and closes unwanted ones, in the

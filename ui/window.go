@@ -45,6 +45,8 @@ type WindowConfig struct {
 	// OnWallStats, when set, receives the wall's shown fps per tile
 	// every 5 s (for 'nightjar bench live' and the debug log).
 	OnWallStats func(fps []float64)
+	// OnWallEvent, when set, hears the wall's timing milestones.
+	OnWallEvent func(what string, d time.Duration)
 }
 
 // Page names, in navigation order.
@@ -189,6 +191,7 @@ func (w *MainWindow) livePage() fyne.CanvasObject {
 	}
 	if streams := w.svc.LiveStreams(); len(streams) > 0 {
 		w.wall = NewWall(streams)
+		w.wall.OnEvent = w.cfg.OnWallEvent
 		return newLivePage(w, w.wall)
 	}
 	msg := fmt.Sprintf("The live wall of your %d cameras will be here: 1, 2×2, 3×3 and 4×4 layouts, fullscreen on double-click, PTZ from the keyboard. The Cameras page lists them now.", n)
