@@ -363,17 +363,34 @@ func xdo(t *testing.T, args ...string) {
 func TestE2ENoBlackTileWhileCameraDrops(t *testing.T) {
 	requireDisplay(t)
 	bin := nightjarBinary(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	// Pick a free base port; retry if another process takes one of the
+	// simulator's ports first.
+	var base int
+	var sim *exec.Cmd
+	for try := 0; try < 5 && sim == nil; try++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		base = ln.Addr().(*net.TCPAddr).Port / 10 * 10
+		ln.Close()
+		cmd := exec.Command(bin, "camsim", "--cameras", "2", "--listen", fmt.Sprintf("127.0.0.1:%d", base), "--discovery", "off", "--fault", "1:drop=3s")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan struct{})
+		go func() { cmd.Wait(); close(exited) }()
+		select {
+		case <-exited:
+			continue // a port was taken: try another base
+		case <-time.After(700 * time.Millisecond):
+			sim = cmd
+			t.Cleanup(func() { cmd.Process.Signal(os.Interrupt); <-exited })
+		}
 	}
-	base := ln.Addr().(*net.TCPAddr).Port / 10 * 10
-	ln.Close()
-	sim := exec.Command(bin, "camsim", "--cameras", "2", "--listen", fmt.Sprintf("127.0.0.1:%d", base), "--discovery", "off", "--fault", "1:drop=3s")
-	if err := sim.Start(); err != nil {
-		t.Fatal(err)
+	if sim == nil {
+		t.Fatal("could not start the simulator on free ports")
 	}
-	t.Cleanup(func() { sim.Process.Signal(os.Interrupt); sim.Wait() })
 	dataDir := t.TempDir()
 	for i := 0; i < 2; i++ {
 		var addErr error
