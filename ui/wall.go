@@ -109,10 +109,11 @@ type Wall struct {
 	layoutChanged bool
 	shown         map[int]LiveSource // the source each stream was last drawn from
 
-	dirty   atomic.Bool
-	stop    chan struct{}
-	once    sync.Once
-	renders []atomic.Int64 // frames drawn per stream, for the shown fps
+	dirty     atomic.Bool
+	stop      chan struct{}
+	once      sync.Once
+	renders   []atomic.Int64 // frames drawn per stream, for the shown fps
+	subWidths []atomic.Int32 // each sub stream's width, cached for generate
 	// OnEvent, when set before the first paint, hears timing milestones:
 	// "all tiles live" once every visible tile has drawn a frame, and
 	// "main stream shown" with the time since a tile was asked to fill
@@ -146,6 +147,7 @@ func NewWall(streams []LiveStream) *Wall {
 	w := &Wall{created: time.Now(), streams: streams, full: -1, stop: make(chan struct{}), greyed: map[int]bool{}, mains: map[int]*mainStream{}, shown: map[int]LiveSource{}}
 	w.layout = layoutFor(len(streams))
 	w.renders = make([]atomic.Int64, len(streams))
+	w.subWidths = make([]atomic.Int32, len(streams))
 	w.assign = make([]int, maxTiles)
 	for i := range w.assign {
 		w.assign[i] = -1
@@ -431,6 +433,7 @@ func (w *Wall) tick() {
 			}
 			if now.Sub(lastTune) >= 2*time.Second {
 				lastTune = now
+				w.refreshSubWidths()
 				if d := w.paintInterval(); d != interval {
 					interval = d
 					t.Reset(d)
@@ -460,12 +463,29 @@ func (w *Wall) paintInterval() time.Duration {
 	return min(100*time.Millisecond, max(33*time.Millisecond, d))
 }
 
-// subWidth is the sub stream's width, for choosing streams by size.
-func subWidth(s LiveSource) int {
-	if st := s.Stats(); st.Width > 0 {
-		return st.Width
+// defaultSubWidth stands in until a sub stream's width is known.
+const defaultSubWidth = 640
+
+// refreshSubWidths caches each sub stream's width for generate, which
+// must not read player properties for every tile on every paint. It runs
+// off the paint thread, every couple of seconds.
+func (w *Wall) refreshSubWidths() {
+	for i, s := range w.streams {
+		if s.OpenMain == nil {
+			continue
+		}
+		if wd := s.Source.Stats().Width; wd > 0 {
+			w.subWidths[i].Store(int32(wd))
+		}
 	}
-	return 640
+}
+
+// subWidth is stream i's sub stream width, for choosing streams by size.
+func (w *Wall) subWidth(i int) int {
+	if wd := w.subWidths[i].Load(); wd > 0 {
+		return int(wd)
+	}
+	return defaultSubWidth
 }
 
 // generate is the raster's painter, called on the paint thread with the
@@ -494,7 +514,7 @@ func (w *Wall) generate(pw, ph int) image.Image {
 		src := s.Source
 		// The stream follows the tile's size: the main stream once the
 		// tile is clearly larger than the sub stream.
-		if s.OpenMain != nil && r.Dx() > subWidth(s.Source)*6/5 {
+		if s.OpenMain != nil && r.Dx() > w.subWidth(sl.stream)*6/5 {
 			wantMain[sl.stream] = true
 			if m := w.mains[sl.stream]; m != nil {
 				if st, _ := m.src.State(); st == TilePlaying {

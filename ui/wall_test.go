@@ -230,3 +230,42 @@ func TestAssignSwapAndArrangement(t *testing.T) {
 		t.Fatal("empty tile is black")
 	}
 }
+
+// TestMainStreamFollowsTileSize: a tile clearly wider than the sub stream
+// opens the main stream and draws it once it plays; a small tile does not.
+func TestMainStreamFollowsTileSize(t *testing.T) {
+	test.NewTempApp(t)
+	sub := &fakeSource{state: TilePlaying, col: color.RGBA{10, 10, 200, 255}}
+	main := &fakeSource{state: TilePlaying, col: color.RGBA{10, 200, 10, 255}}
+	opened := make(chan struct{}, 4)
+	w := NewWall([]LiveStream{{ID: "a", Name: "Door", Source: sub, OpenMain: func() (LiveSource, func()) {
+		opened <- struct{}{}
+		return main, func() {}
+	}}})
+	defer w.Close()
+	w.refreshSubWidths()
+	w.generate(600, 300) // 1×1 tile of 600 px: below 1.2 × 640
+	select {
+	case <-opened:
+		t.Fatal("main stream opened for a tile smaller than the sub stream")
+	default:
+	}
+	w.generate(1600, 900)
+	select {
+	case <-opened:
+	case <-time.After(2 * time.Second):
+		t.Fatal("main stream not opened for a large tile")
+	}
+	var img *image.RGBA
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		img = w.generate(1600, 900).(*image.RGBA)
+		if img.RGBAAt(800, 450).G == 200 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if c := img.RGBAAt(800, 450); c.G != 200 {
+		t.Fatalf("large tile shows %v, want the main stream", c)
+	}
+}
