@@ -78,15 +78,25 @@ func (a *App) openLiveStreams(ctx context.Context) []ui.LiveStream {
 // liveSource adapts player.Live to the wall.
 type liveSource struct{ *player.Live }
 
-func (a *App) openLive(uri, user, pass string, log *slog.Logger) (*liveSource, error) {
+// withCredentials puts user and pass into a stored stream URI, which has
+// none: credentials are injected only at connect time.
+func withCredentials(uri, user, pass string) (string, error) {
 	u, err := url.Parse(uri)
 	if err != nil || uri == "" {
-		return nil, errors.New("camera has no usable stream URI")
+		return "", errors.New("camera has no usable stream URI")
 	}
 	if user != "" {
 		u.User = url.UserPassword(user, pass)
 	}
-	l, err := player.NewLive(player.LiveOptions{URL: u.String(), Log: log})
+	return u.String(), nil
+}
+
+func (a *App) openLive(uri, user, pass string, log *slog.Logger) (*liveSource, error) {
+	full, err := withCredentials(uri, user, pass)
+	if err != nil {
+		return nil, err
+	}
+	l, err := player.NewLive(player.LiveOptions{URL: full, Log: log})
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"image/png"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,18 +28,15 @@ func (a *App) Snapshot(ctx context.Context, id string) (string, error) {
 	if uri == "" {
 		uri = cam.SubURI
 	}
-	u, err := url.Parse(uri)
+	pass, err := a.cameraPassword(ctx, id)
 	if err != nil {
-		return "", fmt.Errorf("camera %s has no usable stream", cam.Name)
+		return "", err
 	}
-	if cam.Username != "" {
-		pass, err := a.cameraPassword(ctx, id)
-		if err != nil {
-			return "", err
-		}
-		u.User = url.UserPassword(cam.Username, pass)
+	full, err := withCredentials(uri, cam.Username, pass)
+	if err != nil {
+		return "", fmt.Errorf("camera %s: %w", cam.Name, err)
 	}
-	img, err := player.Snapshot(ctx, u.String())
+	img, err := player.Snapshot(ctx, full)
 	if err != nil {
 		return "", fmt.Errorf("snapshot of %s: %w", cam.Name, err)
 	}
