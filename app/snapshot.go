@@ -28,9 +28,11 @@ func (a *App) Snapshot(ctx context.Context, id string) (string, error) {
 	if uri == "" {
 		uri = cam.SubURI
 	}
-	pass, err := a.cameraPassword(ctx, id)
-	if err != nil {
-		return "", err
+	pass := ""
+	if cam.Username != "" {
+		if pass, err = a.cameraPassword(ctx, id); err != nil {
+			return "", err
+		}
 	}
 	full, err := withCredentials(uri, cam.Username, pass)
 	if err != nil {
