@@ -1,9 +1,7 @@
 package app
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -41,16 +39,11 @@ func benchLive(args []string, stdout, stderr io.Writer) int {
 	exe, _ := os.Executable()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	sim := exec.CommandContext(ctx, exe, "camsim", "--cameras", strconv.Itoa(*tiles), "--no-auth", "--json", "--discovery", "off")
-	out, _ := sim.StdoutPipe()
-	if err := sim.Start(); err != nil {
+	sim, infos, err := startCamsimProcess(ctx, exe, *tiles)
+	if err != nil {
 		return fail(stderr, err, "")
 	}
-	defer func() { sim.Process.Signal(os.Interrupt); sim.Wait() }()
-	var infos []camsim.Info
-	if err := json.NewDecoder(bufio.NewReader(out)).Decode(&infos); err != nil {
-		return fail(stderr, fmt.Errorf("read camsim's cameras: %w", err), "")
-	}
+	defer stopProcess(sim)
 	window := time.Duration(*secs) * time.Second
 	// The wall's tile size in a 1280×800 window: about what the grid
 	// leaves of 1010×750 pixels.
@@ -224,7 +217,7 @@ func benchWall(ctx context.Context, exe string, infos []camsim.Info, window time
 	if err := app.Start(); err != nil {
 		return benchResult{}, err
 	}
-	defer func() { app.Process.Signal(os.Interrupt); app.Wait() }()
+	defer stopProcess(app)
 	time.Sleep(6 * time.Second)
 	c0 := procCPU(app.Process.Pid)
 	time.Sleep(window)

@@ -97,19 +97,11 @@ func measureCamsim(cameras int, kinds []string, window time.Duration) (camsimRes
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cmd := exec.CommandContext(ctx, exe, "camsim", "--cameras", strconv.Itoa(cameras), "--no-auth", "--json", "--discovery", "off")
-	out, err := cmd.StdoutPipe()
+	cmd, infos, err := startCamsimProcess(ctx, exe, cameras)
 	if err != nil {
 		return camsimResult{}, err
 	}
-	if err := cmd.Start(); err != nil {
-		return camsimResult{}, err
-	}
-	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
-	var infos []camsim.Info
-	if err := json.NewDecoder(bufio.NewReader(out)).Decode(&infos); err != nil {
-		return camsimResult{}, fmt.Errorf("read camsim's camera list: %w", err)
-	}
+	defer stopProcess(cmd)
 	var bytes atomic.Int64
 	var clients []*gortsplib.Client
 	defer func() {
@@ -196,4 +188,29 @@ func procRSSMB(pid int) float64 {
 		}
 	}
 	return 0
+}
+
+// startCamsimProcess runs 'nightjar camsim' as its own process (so its CPU
+// is counted apart) with n cameras and no auth, and reads its camera list.
+func startCamsimProcess(ctx context.Context, exe string, n int) (*exec.Cmd, []camsim.Info, error) {
+	cmd := exec.CommandContext(ctx, exe, "camsim", "--cameras", strconv.Itoa(n), "--no-auth", "--json", "--discovery", "off")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, err
+	}
+	var infos []camsim.Info
+	if err := json.NewDecoder(bufio.NewReader(out)).Decode(&infos); err != nil {
+		stopProcess(cmd)
+		return nil, nil, fmt.Errorf("read camsim's camera list: %w", err)
+	}
+	return cmd, infos, nil
+}
+
+// stopProcess interrupts cmd and waits for it.
+func stopProcess(cmd *exec.Cmd) {
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
 }
