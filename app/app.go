@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -233,13 +234,26 @@ func reportOpenError(stderr io.Writer, err error) int {
 }
 
 // catalogueEmpty reports whether the data directory in g has no camera.
+// It opens only the catalogue, and creates nothing when there is none yet,
+// so a first 'make run' leaves the user's config folder untouched.
 func catalogueEmpty(g globalFlags) (bool, error) {
-	a, err := Open(g)
+	dir := g.dataDir
+	if dir == "" {
+		d, err := defaultDataDir()
+		if err != nil {
+			return false, err
+		}
+		dir = d
+	}
+	if _, err := os.Stat(filepath.Join(dir, catalog.FileName)); errors.Is(err, fs.ErrNotExist) {
+		return true, nil
+	}
+	db, err := catalog.Open(dir, catalog.Options{})
 	if err != nil {
 		return false, err
 	}
-	defer a.Close()
-	cams, err := a.DB.Cameras()
+	defer db.Close()
+	cams, err := db.Cameras()
 	return len(cams) == 0, err
 }
 

@@ -110,3 +110,24 @@ func TestOpenCloseOrder(t *testing.T) {
 		t.Fatalf("log file lacks start line: %q", log)
 	}
 }
+
+func TestCatalogueEmptyCreatesNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "fresh")
+	empty, err := catalogueEmpty(globalFlags{dataDir: dir})
+	if err != nil || !empty {
+		t.Fatalf("fresh dir: empty %v, err %v", empty, err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatal("checking for cameras created the data dir")
+	}
+	db, err := catalog.Open(t.TempDir(), catalog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.PutCamera(catalog.Camera{ID: "c1", Name: "Door"})
+	path := filepath.Dir(db.Path())
+	db.Close()
+	if empty, err := catalogueEmpty(globalFlags{dataDir: path}); err != nil || empty {
+		t.Fatalf("dir with a camera: empty %v, err %v", empty, err)
+	}
+}
