@@ -32,6 +32,8 @@ type Camera struct {
 	// FactoryPassword is set while the camera is known to use a factory
 	// default password; the password itself is only in the keyring.
 	FactoryPassword bool `json:"factory_password,omitempty"`
+
+	Record RecordSettings `json:"record"`
 }
 
 // PutCamera inserts or replaces c.

@@ -1,0 +1,341 @@
+package recording
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+
+	"nightjar/storage/catalog"
+)
+
+func TestRecordVerifyAndPlay(t *testing.T) {
+	fx := newFixture(t)
+	r := &Recorder{Store: fx.store, CameraID: "cam1", SegmentLength: 2 * time.Second}
+	r.SetWant(true, "continuous")
+	start := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	feed(t, r, start, 0, 5*time.Second)
+	r.Close()
+
+	rows, err := fx.db.Segments(catalog.SegmentFilter{CameraID: "cam1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 2 {
+		t.Fatalf("want at least 2 segments of 2 s from 5 s, got %d", len(rows))
+	}
+	var total time.Duration
+	for i, row := range rows {
+		if row.State != catalog.SegmentClosed || row.Size == 0 || row.SHA256 == "" {
+			t.Fatalf("segment %d not closed with size and hash: %+v", i, row)
+		}
+		v, err := fx.store.Verify(context.Background(), row)
+		if err != nil {
+			t.Fatalf("verify %s: %v", row.File, err)
+		}
+		if d := v.Duration - row.Duration; d < -100*time.Millisecond || d > 100*time.Millisecond {
+			t.Errorf("segment %d: scanned duration %v, row says %v", i, v.Duration, row.Duration)
+		}
+		if i > 0 && !row.Start.Equal(rows[i-1].End()) {
+			t.Errorf("segment %d starts %v, previous ends %v: a gap where none was", i, row.Start, rows[i-1].End())
+		}
+		total += row.Duration
+	}
+	if total < 4900*time.Millisecond || total > 5100*time.Millisecond {
+		t.Errorf("recorded %v of 5 s", total)
+	}
+	if !rows[0].Start.Equal(start) {
+		t.Errorf("first segment starts %v, want %v", rows[0].Start, start)
+	}
+
+	// ffprobe, a player we did not write, reads a decrypted segment.
+	ffprobe, err := exec.LookPath("ffprobe")
+	if err != nil {
+		if os.Getenv("NIGHTJAR_FULL_TEST") != "" {
+			t.Fatal("ffprobe is required")
+		}
+		t.Skip("ffprobe not installed")
+	}
+	var plain bytes.Buffer
+	if err := fx.store.WriteTo(context.Background(), rows[0], &plain); err != nil {
+		t.Fatal(err)
+	}
+	tsPath := filepath.Join(t.TempDir(), "seg.ts")
+	os.WriteFile(tsPath, plain.Bytes(), 0o600)
+	out, err := exec.Command(ffprobe, "-v", "error", "-count_frames", "-show_entries",
+		"stream=codec_name,width,height,nb_read_frames:format=duration", "-of", "json", tsPath).Output()
+	if err != nil {
+		t.Fatalf("ffprobe: %v", err)
+	}
+	var info struct {
+		Streams []struct {
+			Codec  string `json:"codec_name"`
+			Width  int    `json:"width"`
+			Height int    `json:"height"`
+			Frames string `json:"nb_read_frames"`
+		} `json:"streams"`
+		Format struct {
+			Duration string `json:"duration"`
+		} `json:"format"`
+	}
+	json.Unmarshal(out, &info)
+	if len(info.Streams) != 1 || info.Streams[0].Codec != "h264" || info.Streams[0].Width != 640 || info.Streams[0].Height != 360 {
+		t.Fatalf("ffprobe sees %s", out)
+	}
+	frames, _ := strconv.Atoi(info.Streams[0].Frames)
+	if want := int(rows[0].Duration * 15 / time.Second); frames < want-1 || frames > want+1 {
+		t.Errorf("ffprobe decoded %d frames, want about %d", frames, want)
+	}
+}
+
+func TestTamperIsDetected(t *testing.T) {
+	fx := newFixture(t)
+	for _, cam := range []string{"cam1", "cam2"} {
+		r := &Recorder{Store: fx.store, CameraID: cam, SegmentLength: 2 * time.Second}
+		r.SetWant(true, "continuous")
+		feed(t, r, time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC), 0, 9*time.Second)
+		r.Close()
+	}
+	rows, _ := fx.db.Segments(catalog.SegmentFilter{CameraID: "cam1"})
+	other, _ := fx.db.Segments(catalog.SegmentFilter{CameraID: "cam2"})
+	if len(rows) < 3 || len(other) < 1 {
+		t.Fatalf("want 3 segments per camera, got %d and %d", len(rows), len(other))
+	}
+	path := fx.store.Path
+	orig := readAll(t, path(rows[0]))
+
+	cases := []struct {
+		name   string
+		damage func()
+		target catalog.Segment
+	}{
+		{"flipped bit", func() {
+			b := bytes.Clone(orig)
+			b[len(b)/2] ^= 0x10
+			os.WriteFile(path(rows[0]), b, 0o600)
+		}, rows[0]},
+		{"truncated in the middle", func() { os.WriteFile(path(rows[0]), orig[:len(orig)/2], 0o600) }, rows[0]},
+		{"appended to", func() { os.WriteFile(path(rows[0]), append(bytes.Clone(orig), 0x47, 1, 2, 3), 0o600) }, rows[0]},
+		{"swapped for another camera's", func() {
+			os.WriteFile(path(rows[0]), readAll(t, path(other[0])), 0o600)
+		}, rows[0]},
+		{"swapped for another time's", func() {
+			os.WriteFile(path(rows[0]), readAll(t, path(rows[1])), 0o600)
+		}, rows[0]},
+		// The same swap with the catalogue's size and hash updated to match:
+		// only the binding packet can catch it.
+		{"swapped with a forged catalogue row", func() {
+			os.WriteFile(path(rows[0]), readAll(t, path(rows[1])), 0o600)
+		}, func() catalog.Segment {
+			r := rows[0]
+			r.Size, r.SHA256 = rows[1].Size, rows[1].SHA256
+			return r
+		}()},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.damage()
+			defer os.WriteFile(path(rows[0]), orig, 0o600)
+			_, err := fx.store.Verify(context.Background(), c.target)
+			if !IsDamaged(err) {
+				t.Fatalf("verify = %v, want a damage report", err)
+			}
+			var out bytes.Buffer
+			if err := fx.store.WriteTo(context.Background(), c.target, &out); !IsDamaged(err) {
+				t.Fatalf("read = %v, want a damage report", err)
+			}
+			if out.Len() > 0 {
+				t.Errorf("%d bytes of a damaged segment were played", out.Len())
+			}
+		})
+	}
+	// No false positives on the untouched segments.
+	for _, row := range append(rows, other...) {
+		if _, err := fx.store.Verify(context.Background(), row); err != nil {
+			t.Errorf("untouched %s: %v", row.File, err)
+		}
+	}
+}
+
+func TestCrashLeavesARecoverablePrefix(t *testing.T) {
+	fx := newFixture(t)
+	r := &Recorder{Store: fx.store, CameraID: "cam1", SegmentLength: time.Minute}
+	r.SetWant(true, "continuous")
+	start := time.Now()
+	feed(t, r, start, 0, 3*time.Second)
+	// Age and pad: the writer must not hold video longer than its flush
+	// interval, so a crash now loses less than a second.
+	time.Sleep(900 * time.Millisecond)
+	r.Tick(time.Now())
+	r.mu.Lock()
+	r.cur.file.Abort() // the process dies here
+	r.cur = nil
+	r.mu.Unlock()
+
+	open, _ := fx.db.Segments(catalog.SegmentFilter{State: catalog.SegmentOpen})
+	if len(open) != 1 {
+		t.Fatalf("want the open row, got %d", len(open))
+	}
+	// A file without a row, as left by a crash between deleting a row and
+	// its file.
+	orphan := filepath.Join(fx.store.Dir, "cam1", "2026-11-19", "x.ts.age")
+	os.MkdirAll(filepath.Dir(orphan), 0o700)
+	os.WriteFile(orphan, []byte("junk"), 0o600)
+
+	rep, err := fx.store.Recover(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Recovered) != 1 || rep.Recovered[0].State != catalog.SegmentRecovered {
+		t.Fatalf("recover report %+v", rep)
+	}
+	if _, err := os.Stat(orphan); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("orphan file was not removed")
+	}
+	row := rep.Recovered[0]
+	if lost := 3*time.Second - row.Duration; lost > time.Second || lost < 0 {
+		t.Errorf("recovered %v of 3 s: lost %v", row.Duration, lost)
+	}
+	if _, err := fx.store.Verify(context.Background(), row); err != nil {
+		t.Errorf("recovered segment does not verify: %v", err)
+	}
+}
+
+func TestNoKeyMaterialOnDisk(t *testing.T) {
+	fx := newFixture(t)
+	r := &Recorder{Store: fx.store, CameraID: "cam1", SegmentLength: 2 * time.Second}
+	r.SetWant(true, "continuous")
+	feed(t, r, time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC), 0, 3*time.Second)
+	r.Close()
+	fx.db.Close()
+
+	master, _ := fx.ring.Get(context.Background(), MasterKeyName)
+	raw, _ := base64.StdEncoding.DecodeString(master)
+	id, err := fx.store.Keys.Identity(context.Background(), "2026-11-20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := [][]byte{[]byte(master), raw, []byte(id.String()), []byte("AGE-SECRET-KEY-")}
+	filepath.WalkDir(fx.dir, func(p string, d fs.DirEntry, err error) error {
+		if d.IsDir() {
+			return nil
+		}
+		b := readAll(t, p)
+		for _, s := range secrets {
+			if bytes.Contains(b, s) {
+				t.Errorf("%s holds key material", p)
+			}
+		}
+		if bytes.Contains(b, []byte{0x47, 0x1F, 0xF0}) && strings.HasSuffix(p, ".age") {
+			t.Errorf("%s holds a plaintext binding packet", p)
+		}
+		return nil
+	})
+}
+
+func TestRetentionShredsDays(t *testing.T) {
+	fx := newFixture(t)
+	day1 := time.Date(2026, 11, 18, 23, 59, 50, 0, time.UTC)
+	r := &Recorder{Store: fx.store, CameraID: "cam1", SegmentLength: 5 * time.Second}
+	r.SetWant(true, "continuous")
+	feed(t, r, day1, 0, 20*time.Second) // spans midnight: two days
+	r.Close()
+	rows, _ := fx.db.Segments(catalog.SegmentFilter{})
+	days := map[string]bool{}
+	for _, row := range rows {
+		days[row.Day] = true
+	}
+	if !days["2026-11-18"] || !days["2026-11-19"] {
+		t.Fatalf("want footage on two days, got %v", days)
+	}
+	leftover := readAll(t, fx.store.Path(rows[0]))
+	id18, _ := fx.store.Keys.Identity(context.Background(), "2026-11-18")
+
+	policy := Policy{Retention: func(string) time.Duration { return 24 * time.Hour }, Reserve: -1}
+	sweep := time.Minute
+	// Step the clock; nothing may outlive retention plus one sweep.
+	for fx.now = day1; fx.now.Before(day1.Add(26 * time.Hour)); fx.now = fx.now.Add(sweep) {
+		if _, err := fx.store.Sweep(context.Background(), policy); err != nil {
+			t.Fatal(err)
+		}
+		left, _ := fx.db.Segments(catalog.SegmentFilter{})
+		for _, row := range left {
+			if fx.now.Sub(row.End()) > 24*time.Hour+sweep {
+				t.Fatalf("at %v segment ending %v outlived retention", fx.now, row.End())
+			}
+		}
+	}
+	if left, _ := fx.db.Segments(catalog.SegmentFilter{}); len(left) != 0 {
+		t.Fatalf("%d segments left after retention", len(left))
+	}
+	if _, err := fx.store.Keys.Identity(context.Background(), "2026-11-18"); !errors.Is(err, ErrShredded) {
+		t.Fatalf("day key still there: %v", err)
+	}
+	// A copy of a file made before deletion is useless now: the day key is
+	// gone, and a fresh Keys (no cache) cannot get it back.
+	keys := NewKeys(fx.ring, fx.db)
+	if _, err := keys.Identity(context.Background(), "2026-11-18"); !errors.Is(err, ErrShredded) {
+		t.Fatalf("fresh keys found the day key: %v", err)
+	}
+	// Only the identity held from before can open it, showing the file was
+	// real footage.
+	if _, err := age.Decrypt(bytes.NewReader(leftover), id18); err != nil {
+		t.Fatalf("control: leftover does not open with its old key: %v", err)
+	}
+}
+
+func TestReserveDeletesOldestFirst(t *testing.T) {
+	fx := newFixture(t)
+	r := &Recorder{Store: fx.store, CameraID: "cam1", SegmentLength: 2 * time.Second}
+	r.SetWant(true, "continuous")
+	feed(t, r, time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC), 0, 8*time.Second)
+	r.Close()
+	rows, _ := fx.db.Segments(catalog.SegmentFilter{})
+	// A disk with a 1 MB reserve and free space that grows as files go.
+	free := int64(1_000_000 - rows[0].Size - rows[1].Size/2)
+	fx.store.FreeSpace = func(string) (int64, error) {
+		var used int64
+		left, _ := fx.db.Segments(catalog.SegmentFilter{})
+		for _, r := range left {
+			used += r.Size
+		}
+		var all int64
+		for _, r := range rows {
+			all += r.Size
+		}
+		return free + all - used, nil
+	}
+	rep, err := fx.store.Sweep(context.Background(), Policy{Reserve: 1_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Deleted) != 2 || !rep.Deleted[0].Segment.Start.Equal(rows[0].Start) || !rep.Deleted[1].Segment.Start.Equal(rows[1].Start) {
+		t.Fatalf("want the two oldest deleted, got %+v", rep.Deleted)
+	}
+	if rep.Short || rep.Free < 1_000_000 {
+		t.Errorf("reserve not met: %+v", rep)
+	}
+}
+
+func TestMasterKeyLossIsReported(t *testing.T) {
+	fx := newFixture(t)
+	if _, err := fx.store.Keys.Recipient(context.Background(), "2026-11-20"); err != nil {
+		t.Fatal(err)
+	}
+	keys := NewKeys(&memRing{}, fx.db) // a wiped keyring
+	_, err := keys.Recipient(context.Background(), "2026-11-21")
+	if !errors.Is(err, ErrMasterKeyLost) {
+		t.Fatalf("want ErrMasterKeyLost, got %v", err)
+	}
+}

@@ -1,0 +1,194 @@
+package recording
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"time"
+
+	"nightjar/storage/catalog"
+)
+
+// Policy says what Sweep keeps.
+type Policy struct {
+	// Retention returns how long a camera's footage is kept; zero keeps it
+	// until Cap or Reserve needs the space.
+	Retention func(cameraID string) time.Duration
+	// Cap bounds the bytes of all footage; zero means no cap.
+	Cap int64
+	// Reserve is the free space kept on the disk; zero means DefaultReserve
+	// and a negative value disables it.
+	Reserve int64
+}
+
+// Deletion is one segment Sweep removed.
+type Deletion struct {
+	Segment catalog.Segment
+	Reason  string // "retention", "disk cap", "disk reserve"
+}
+
+// SweepReport says what Sweep did.
+type SweepReport struct {
+	Deleted  []Deletion
+	Shredded []string // days whose identity was destroyed
+	Free     int64    // free bytes after the sweep; -1 when unknown
+	// Short is set when the reserve could not be met because nothing
+	// finished was left to delete.
+	Short bool
+}
+
+// Sweep enforces retention, the disk cap and the free-space reserve, oldest
+// footage first, then destroys the identity of every past day that has no
+// footage left. Segments being written are never deleted.
+func (s *Store) Sweep(ctx context.Context, p Policy) (SweepReport, error) {
+	rep := SweepReport{Free: -1}
+	rows, err := s.DB.Segments(catalog.SegmentFilter{})
+	if err != nil {
+		return rep, err
+	}
+	now := s.now()
+	// Oldest first.
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Start.Before(rows[j].Start) })
+	gone := make([]bool, len(rows))
+	del := func(i int, reason string) error {
+		if err := s.deleteSegment(rows[i]); err != nil {
+			return err
+		}
+		gone[i] = true
+		rep.Deleted = append(rep.Deleted, Deletion{Segment: rows[i], Reason: reason})
+		s.log().Info("deleted recording", "camera", rows[i].CameraID, "start", rows[i].Start,
+			"file", rows[i].File, "reason", reason)
+		return nil
+	}
+	deletable := func(i int) bool {
+		return !gone[i] && rows[i].State != catalog.SegmentOpen && !s.isOpen(rows[i].File)
+	}
+
+	if p.Retention != nil {
+		for i, r := range rows {
+			keep := p.Retention(r.CameraID)
+			if keep > 0 && deletable(i) && r.End().Before(now.Add(-keep)) {
+				if err := del(i, "retention"); err != nil {
+					return rep, err
+				}
+			}
+		}
+	}
+	if p.Cap > 0 {
+		var total int64
+		for i, r := range rows {
+			if !gone[i] {
+				total += r.Size
+			}
+		}
+		for i := 0; i < len(rows) && total > p.Cap; i++ {
+			if deletable(i) {
+				total -= rows[i].Size
+				if err := del(i, "disk cap"); err != nil {
+					return rep, err
+				}
+			}
+		}
+	}
+	reserve := p.Reserve
+	if reserve == 0 {
+		reserve = DefaultReserve
+	}
+	if reserve > 0 {
+		free, err := s.freeSpace()
+		if err != nil {
+			return rep, fmt.Errorf("free space on %s: %w", s.Dir, err)
+		}
+		for i := 0; i < len(rows) && free < reserve; i++ {
+			if ctx.Err() != nil {
+				return rep, ctx.Err()
+			}
+			if !deletable(i) {
+				continue
+			}
+			if err := del(i, "disk reserve"); err != nil {
+				return rep, err
+			}
+			if free, err = s.freeSpace(); err != nil {
+				return rep, err
+			}
+		}
+		rep.Free, rep.Short = free, free < reserve
+	}
+
+	shredded, err := s.shredEmptyDays(rows, gone, now)
+	rep.Shredded = shredded
+	return rep, err
+}
+
+// shredEmptyDays destroys the identity of every day before today that has no
+// segment left.
+func (s *Store) shredEmptyDays(rows []catalog.Segment, gone []bool, now time.Time) ([]string, error) {
+	used := map[string]bool{}
+	for i, r := range rows {
+		if !gone[i] {
+			used[r.Day] = true
+		}
+	}
+	days, err := s.Keys.db.DayKeys()
+	if err != nil {
+		return nil, err
+	}
+	today := DayOf(now)
+	var out []string
+	for _, d := range days {
+		if d >= today || used[d] {
+			continue
+		}
+		if err := s.Keys.Shred(d); err != nil {
+			return out, fmt.Errorf("destroy key of %s: %w", d, err)
+		}
+		out = append(out, d)
+		s.log().Info("destroyed day key: the day's footage is unreadable from now on", "day", d)
+	}
+	return out, nil
+}
+
+// deleteSegment drops the row, then the file. A crash in between leaves an
+// orphan file, which Recover removes.
+func (s *Store) deleteSegment(row catalog.Segment) error {
+	if err := s.DB.DeleteSegment(row.CameraID, row.Start); err != nil {
+		return fmt.Errorf("delete segment row: %w", err)
+	}
+	if err := os.Remove(s.Path(row)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("delete segment file: %w", err)
+	}
+	return nil
+}
+
+// Usage is the footage on disk.
+type Usage struct {
+	Bytes    int64
+	Segments int
+	Oldest   time.Time
+	Duration time.Duration
+	Free     int64 // -1 when unknown
+}
+
+// Usage sums the catalogue and asks the disk for free space.
+func (s *Store) Usage() (Usage, error) {
+	rows, err := s.DB.Segments(catalog.SegmentFilter{})
+	if err != nil {
+		return Usage{}, err
+	}
+	u := Usage{Segments: len(rows), Free: -1}
+	for _, r := range rows {
+		u.Bytes += r.Size
+		u.Duration += r.Duration
+		if u.Oldest.IsZero() || r.Start.Before(u.Oldest) {
+			u.Oldest = r.Start
+		}
+	}
+	if f, err := s.freeSpace(); err == nil {
+		u.Free = f
+	}
+	return u, nil
+}
