@@ -19,7 +19,9 @@ type DamageError struct {
 	Reason string
 }
 
-func (e *DamageError) Error() string { return fmt.Sprintf("segment %s is damaged: %s", e.File, e.Reason) }
+func (e *DamageError) Error() string {
+	return fmt.Sprintf("segment %s is damaged: %s", e.File, e.Reason)
+}
 
 func damaged(file, format string, args ...any) error {
 	return &DamageError{File: file, Reason: fmt.Sprintf(format, args...)}
