@@ -20,6 +20,7 @@ import (
 	"nightjar/devices/camsim"
 	"nightjar/storage/catalog"
 	"nightjar/storage/logging"
+	"nightjar/storage/recording"
 	"nightjar/storage/secrets"
 	"nightjar/ui"
 )
@@ -43,6 +44,10 @@ type App struct {
 	demoMu        sync.Mutex
 	demoPass      map[string]string // demo camera id -> password; never in the keyring
 	streams       []ui.LiveStream
+
+	storeOnce sync.Once
+	store     *recording.Store
+	recorders *recorders
 
 	closers []closer
 }

@@ -44,6 +44,11 @@ Commands:
   probe ADDRESS       show what an ONVIF camera offers (--user U --password-stdin --json)
   cameras list|add|remove
                       manage cameras in the data dir; passwords go to the OS keyring
+  record --camera ID [--duration D]
+                      record one camera headless into encrypted segments
+  recordings list|verify|cat|key
+                      list footage and gaps, check it for damage, decrypt a
+                      time range to stdout as MPEG-TS, or print a day's age key
   bench camsim        measure the simulator's CPU and memory
   bench live          measure the live wall against bare libmpv and mpv windows (needs X)
   version             print the version
@@ -105,6 +110,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runProbe(rest[1:], stdout, stderr)
 	case "cameras":
 		return runCameras(g, rest[1:], stdout, stderr)
+	case "record":
+		return runRecord(g, rest[1:], stdout, stderr)
+	case "recordings":
+		return runRecordings(g, rest[1:], stdout, stderr)
 	default:
 		return usageError(stderr, fmt.Sprintf("unknown command %q", cmd))
 	}

@@ -95,6 +95,7 @@ type segment struct {
 	mux      *mpegts.Writer
 	tsTracks []*mpegts.Track
 	dts      []dtsExtractor
+	base     int64         // 90 kHz wall-clock time of the session's origin
 	first    time.Duration // output PTS of the first frame
 	last     time.Duration
 	lastDur  time.Duration
@@ -374,7 +375,7 @@ func (r *Recorder) openSegment(f Frame) error {
 	if err != nil {
 		return err
 	}
-	seg := &segment{file: file, first: f.PTS, last: f.PTS}
+	seg := &segment{file: file, first: f.PTS, last: f.PTS, base: wallTicks(r.session.wall)}
 	for _, t := range r.tracks {
 		var c tscodecs.Codec
 		var dts dtsExtractor
@@ -415,18 +416,25 @@ func (r *Recorder) openSegment(f Frame) error {
 	return nil
 }
 
-// tsBase keeps PTS and DTS positive and clear of the PCR offset.
-const tsBase = 10 * 90000
+// ptsWrap is where 33-bit MPEG-TS timestamps wrap, about 26.5 hours.
+const ptsWrap = 1 << 33
+
+// wallTicks is t on a 90 kHz clock modulo the wrap. Timestamps follow the
+// wall clock, so the segments of a camera concatenate into one stream whose
+// timeline shows the gaps.
+func wallTicks(t time.Time) int64 {
+	return (t.UnixNano() / 100000 * 9) % ptsWrap
+}
 
 func (s *segment) writeFrame(tracks []Track, f Frame, key bool) error {
 	tt := s.tsTracks[f.Track]
 	if tt == nil {
 		return nil
 	}
-	pts := tsBase + int64(f.PTS-s.first)*90000/int64(time.Second)
-	if pts < 0 {
+	if f.PTS < s.first {
 		return nil // audio from before the first keyframe
 	}
+	pts := (s.base + int64(f.PTS)*9/100000) % ptsWrap
 	switch tracks[f.Track].Codec {
 	case CodecH264, CodecH265:
 		au := f.AU

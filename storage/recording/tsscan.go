@@ -65,9 +65,9 @@ func (s *tsScan) duration() time.Duration {
 	if s.frames == 0 {
 		return 0
 	}
-	d := s.last - s.first
+	d := wrapDiff(s.last, s.first)
 	if s.frames > 1 {
-		d += s.last - s.prevLast
+		d += wrapDiff(s.last, s.prevLast)
 	}
 	if d < 0 {
 		d = 0
@@ -80,4 +80,13 @@ func (s *tsScan) err() error {
 		return fmt.Errorf("MPEG-TS sync byte missing")
 	}
 	return nil
+}
+
+// wrapDiff is a-b on the 33-bit timestamp circle.
+func wrapDiff(a, b int64) int64 {
+	d := (a - b) % (1 << 33)
+	if d < 0 {
+		d += 1 << 33
+	}
+	return d
 }
