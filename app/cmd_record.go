@@ -176,6 +176,10 @@ func runRecordings(g globalFlags, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, id.String())
 		return exitOK
 	}
+	// Opening the recordings is a start-up: finish what a crash left.
+	if _, err := store.Recover(ctx); err != nil {
+		return fail(stderr, err, cameraHint(err))
+	}
 	rows, err := a.DB.Segments(catalog.SegmentFilter{CameraID: *camID, From: from, To: to})
 	if err != nil {
 		return fail(stderr, err, "")

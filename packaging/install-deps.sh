@@ -6,7 +6,7 @@
 set -euo pipefail
 
 # Debian/Ubuntu package names: build (cgo, libmpv, Fyne's GL/X11 headers),
-# tests (xvfb, dbus, gnome-keyring, ffmpeg/ffprobe, ImageMagick, xdotool)
+# tests (xvfb, dbus, gnome-keyring, ffmpeg/ffprobe, age, ImageMagick, xdotool)
 # and the peer baseline for benchmarks (mpv).
 debian_pkgs=(
   gcc pkg-config
@@ -14,16 +14,16 @@ debian_pkgs=(
   libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
   xvfb xauth x11-utils xdotool
   dbus dbus-x11 gnome-keyring libsecret-tools
-  ffmpeg mpv imagemagick
+  ffmpeg mpv imagemagick age
   iproute2
 )
 
 other_platforms() {
   cat <<'TXT'
 Install these packages with your system's package manager, then re-run:
-  Fedora:  sudo dnf install gcc pkgconf-pkg-config mpv-libs-devel mesa-libGL-devel libXcursor-devel libXrandr-devel libXinerama-devel libXi-devel libXxf86vm-devel xorg-x11-server-Xvfb dbus-daemon gnome-keyring ffmpeg ImageMagick xdotool
-  Arch:    sudo pacman -S --needed gcc pkgconf mpv libgl libxcursor libxrandr libxinerama libxi libxxf86vm xorg-server-xvfb dbus gnome-keyring ffmpeg imagemagick xdotool
-  macOS:   brew install pkg-config mpv ffmpeg imagemagick
+  Fedora:  sudo dnf install gcc pkgconf-pkg-config mpv-libs-devel mesa-libGL-devel libXcursor-devel libXrandr-devel libXinerama-devel libXi-devel libXxf86vm-devel xorg-x11-server-Xvfb dbus-daemon gnome-keyring ffmpeg age ImageMagick xdotool
+  Arch:    sudo pacman -S --needed gcc pkgconf mpv libgl libxcursor libxrandr libxinerama libxi libxxf86vm xorg-server-xvfb dbus gnome-keyring ffmpeg age imagemagick xdotool
+  macOS:   brew install pkg-config mpv ffmpeg age imagemagick
   Windows: pacman -S --needed mingw-w64-x86_64-gcc mingw-w64-x86_64-pkgconf mingw-w64-x86_64-mpv mingw-w64-x86_64-ffmpeg   (MSYS2 MinGW64 shell)
 TXT
 }
