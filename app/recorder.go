@@ -82,6 +82,10 @@ func (k *memKeyring) Set(_ context.Context, key, v string) error {
 // with an in-memory master key.
 func (a *App) recordingStore() *recording.Store {
 	a.storeOnce.Do(func() {
+		install, err := a.DB.InstallID()
+		if err != nil {
+			a.Log.Error("read install id", "err", err) // Keys then fail with the keyring's error
+		}
 		var ring interface {
 			Get(context.Context, string) (string, error)
 			Set(context.Context, string, string) error
@@ -92,7 +96,7 @@ func (a *App) recordingStore() *recording.Store {
 		a.store = &recording.Store{
 			Dir:  filepath.Join(a.DataDir, "recordings"),
 			DB:   a.DB,
-			Keys: recording.NewKeys(ring, a.DB),
+			Keys: recording.NewKeys(ring, recording.MasterKeyName(install), a.DB),
 			Log:  a.Log.With("component", "recordings"),
 		}
 	})
@@ -312,6 +316,7 @@ func (r *recorders) loop() {
 	}
 	nextSweep := time.Now()
 	nextWant := time.Now()
+	nextFree := time.Now()
 	for {
 		select {
 		case <-r.ctx.Done():
@@ -330,6 +335,14 @@ func (r *recorders) loop() {
 				nextWant = now.Add(time.Second)
 			}
 			r.mu.Unlock()
+			if !now.Before(nextFree) {
+				// Between sweeps, a cheap look at the disk keeps the
+				// reserve ahead of a fast writer.
+				nextFree = now.Add(2 * time.Second)
+				if r.belowReserve() {
+					nextSweep = now
+				}
+			}
 			if len(failed) > 0 || !now.Before(nextSweep) {
 				r.sweep()
 				nextSweep = now.Add(sweepEvery)
@@ -373,11 +386,28 @@ func (r *recorders) sweep() {
 	}
 }
 
+// belowReserve reports whether the disk has less free space than the
+// reserve.
+func (r *recorders) belowReserve() bool {
+	reserve := r.policy().Reserve
+	if reserve == 0 {
+		reserve = recording.DefaultReserve
+	}
+	if reserve < 0 {
+		return false
+	}
+	free, err := r.store.FreeBytes()
+	return err == nil && free < reserve
+}
+
+// resumeFree is the free space a recorder stopped by a full disk waits for.
+const resumeFree = 4 << 20
+
 // resume restarts recorders stopped by a write error once the disk has
 // room: recover their unfinished segments, then write again.
 func (r *recorders) resume(failed []*camRecorder) {
-	free, err := r.store.Usage()
-	if err != nil || (free.Free >= 0 && free.Free < 32<<20) {
+	free, err := r.store.FreeBytes()
+	if err != nil || free < resumeFree {
 		return // still full
 	}
 	ctx, cancel := context.WithTimeout(r.ctx, time.Minute)

@@ -9,6 +9,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -89,11 +90,17 @@ func Start(cfg Config) (*Sim, error) {
 			return nil, err
 		}
 		s.cams = append(s.cams, cam)
-		if err := cam.assignPorts(cfg.Host, cfg.BasePort); err != nil {
-			s.Close()
-			return nil, err
+		// A free port found by the OS can be taken by someone else before
+		// we bind it; with OS-chosen ports, pick again.
+		for try := 0; ; try++ {
+			if err = cam.assignPorts(cfg.Host, cfg.BasePort); err == nil {
+				err = cam.up(sets)
+			}
+			if err == nil || cfg.BasePort != 0 || try == 4 || !errors.Is(err, syscall.EADDRINUSE) {
+				break
+			}
 		}
-		if err := cam.up(sets); err != nil {
+		if err != nil {
 			s.Close()
 			return nil, err
 		}

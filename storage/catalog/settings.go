@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -45,7 +47,7 @@ type Settings struct {
 	// RecordingCap bounds the bytes of recorded footage; zero means no cap.
 	RecordingCap int64 `json:"recording_cap,omitempty"`
 	// Reserve is the free space kept on the recordings disk by deleting the
-	// oldest footage. Zero means the default, 1 GiB.
+	// oldest footage. Zero means the default, 1 GiB; negative turns it off.
 	Reserve int64 `json:"reserve,omitempty"`
 	// Theme is "", "light" or "dark".
 	Theme string `json:"theme,omitempty"`
@@ -78,4 +80,27 @@ func (db *DB) PutSettings(s Settings) error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMeta).Put(metaSettings, v)
 	})
+}
+
+var metaInstallID = []byte("install_id")
+
+// InstallID returns this data directory's random identifier, creating it on
+// first use. It is not secret; it keeps the keyring entries of two data
+// directories apart.
+func (db *DB) InstallID() (string, error) {
+	var id string
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if v := meta.Get(metaInstallID); v != nil {
+			id = string(v)
+			return nil
+		}
+		b := make([]byte, 12)
+		if _, err := rand.Read(b); err != nil {
+			return err
+		}
+		id = hex.EncodeToString(b)
+		return meta.Put(metaInstallID, []byte(id))
+	})
+	return id, err
 }

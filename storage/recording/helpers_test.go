@@ -58,7 +58,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	fx := &fixture{dir: dir, db: db, ring: &memRing{}, now: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)}
-	fx.store = &Store{Dir: filepath.Join(dir, "recordings"), DB: db, Keys: NewKeys(fx.ring, db),
+	fx.store = &Store{Dir: filepath.Join(dir, "recordings"), DB: db, Keys: NewKeys(fx.ring, "mk", db),
 		Now: func() time.Time { return fx.now }}
 	return fx
 }

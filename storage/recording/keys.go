@@ -15,8 +15,9 @@ import (
 	"nightjar/storage/secrets"
 )
 
-// MasterKeyName is the keyring entry of the recording master key.
-const MasterKeyName = "recording/master-key"
+// MasterKeyName is the keyring entry of the recording master key of the
+// data directory with the catalogue install id.
+func MasterKeyName(installID string) string { return "recording/master-key/" + installID }
 
 // Sentinel errors; test with errors.Is.
 var (
@@ -46,15 +47,17 @@ type dayKeyStore interface {
 type Keys struct {
 	ring keyring
 	db   dayKeyStore
+	name string // keyring entry of the master key
 
 	mu     sync.Mutex
 	master []byte
 	days   map[string]*age.X25519Identity
 }
 
-// NewKeys returns Keys backed by the keyring and the catalogue.
-func NewKeys(ring keyring, db dayKeyStore) *Keys {
-	return &Keys{ring: ring, db: db, days: map[string]*age.X25519Identity{}}
+// NewKeys returns Keys backed by the keyring entry name and the
+// catalogue; see MasterKeyName.
+func NewKeys(ring keyring, name string, db dayKeyStore) *Keys {
+	return &Keys{ring: ring, db: db, name: name, days: map[string]*age.X25519Identity{}}
 }
 
 // masterKey loads the master key, creating it when no day was ever keyed.
@@ -63,7 +66,7 @@ func (k *Keys) masterKey(ctx context.Context) ([]byte, error) {
 	if k.master != nil {
 		return k.master, nil
 	}
-	s, err := k.ring.Get(ctx, MasterKeyName)
+	s, err := k.ring.Get(ctx, k.name)
 	switch {
 	case err == nil:
 		m, err := base64.StdEncoding.DecodeString(s)
@@ -87,7 +90,7 @@ func (k *Keys) masterKey(ctx context.Context) ([]byte, error) {
 	if _, err := rand.Read(m); err != nil {
 		return nil, err
 	}
-	if err := k.ring.Set(ctx, MasterKeyName, base64.StdEncoding.EncodeToString(m)); err != nil {
+	if err := k.ring.Set(ctx, k.name, base64.StdEncoding.EncodeToString(m)); err != nil {
 		return nil, fmt.Errorf("store recording master key: %w", err)
 	}
 	k.master = m

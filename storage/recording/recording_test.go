@@ -220,7 +220,7 @@ func TestNoKeyMaterialOnDisk(t *testing.T) {
 	r.Close()
 	fx.db.Close()
 
-	master, _ := fx.ring.Get(context.Background(), MasterKeyName)
+	master, _ := fx.ring.Get(context.Background(), "mk")
 	raw, _ := base64.StdEncoding.DecodeString(master)
 	id, err := fx.store.Keys.Identity(context.Background(), "2026-11-20")
 	if err != nil {
@@ -284,7 +284,7 @@ func TestRetentionShredsDays(t *testing.T) {
 	}
 	// A copy of a file made before deletion is useless now: the day key is
 	// gone, and a fresh Keys (no cache) cannot get it back.
-	keys := NewKeys(fx.ring, fx.db)
+	keys := NewKeys(fx.ring, "mk", fx.db)
 	if _, err := keys.Identity(context.Background(), "2026-11-18"); !errors.Is(err, ErrShredded) {
 		t.Fatalf("fresh keys found the day key: %v", err)
 	}
@@ -333,7 +333,7 @@ func TestMasterKeyLossIsReported(t *testing.T) {
 	if _, err := fx.store.Keys.Recipient(context.Background(), "2026-11-20"); err != nil {
 		t.Fatal(err)
 	}
-	keys := NewKeys(&memRing{}, fx.db) // a wiped keyring
+	keys := NewKeys(&memRing{}, "mk", fx.db) // a wiped keyring
 	_, err := keys.Recipient(context.Background(), "2026-11-21")
 	if !errors.Is(err, ErrMasterKeyLost) {
 		t.Fatalf("want ErrMasterKeyLost, got %v", err)

@@ -70,6 +70,9 @@ func (s *Store) freeSpace() (int64, error) {
 	return diskFree(s.Dir)
 }
 
+// FreeBytes reports the free space on the recordings disk.
+func (s *Store) FreeBytes() (int64, error) { return s.freeSpace() }
+
 // FsyncLatencies returns the fsync latencies measured so far.
 func (s *Store) FsyncLatencies() []time.Duration { return s.syncStats.Latencies() }
 
@@ -265,7 +268,15 @@ func (s *Store) orphans() ([]string, error) {
 		known[r.File] = true
 	}
 	var out []string
-	err = filepath.WalkDir(s.Dir, func(p string, d fs.DirEntry, err error) error {
+	// The folder may be a link to another disk.
+	root, err := filepath.EvalSymlinks(s.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil
@@ -275,7 +286,7 @@ func (s *Store) orphans() ([]string, error) {
 		if d.IsDir() {
 			return nil
 		}
-		rel, err := filepath.Rel(s.Dir, p)
+		rel, err := filepath.Rel(root, p)
 		if err != nil {
 			return err
 		}
