@@ -48,6 +48,7 @@ type App struct {
 	storeOnce sync.Once
 	store     *recording.Store
 	recorders *recorders
+	recordErr error // why recording could not start
 
 	closers []closer
 }
@@ -200,6 +201,10 @@ func runGUI(g globalFlags, stderr io.Writer) int {
 	ctx, stop := signalContext()
 	defer stop()
 	a.startEvents()
+	if _, err := a.startRecorders(recordingOptions{}, ""); err != nil {
+		a.recordErr = err
+		a.Log.Error("recording unavailable", "err", err)
+	}
 	a.streams = a.openLiveStreams(ctx)
 	title := "Nightjar"
 	if a.Demo != nil {

@@ -64,6 +64,7 @@ func (a *App) startDemo() error {
 			Manufacturer:    "Nightjar",
 			Model:           "Camsim",
 			FactoryPassword: onvif.IsFactoryCredential(user, pass),
+			Record:          demoRecord(i),
 		})
 		if err != nil {
 			return fmt.Errorf("add demo camera: %w", err)
@@ -72,4 +73,17 @@ func (a *App) startDemo() error {
 	a.Demo = sim
 	a.Log.Info("demo cameras started", "cameras", demoCameras, "discovery", a.DemoDiscovery)
 	return nil
+}
+
+// demoRecord shows two record modes: the first camera records all the
+// time, the second on motion; the rest record when the user presses R.
+// Demo footage lives in the throwaway data directory for an hour at most.
+func demoRecord(i int) catalog.RecordSettings {
+	switch i {
+	case 0:
+		return catalog.RecordSettings{Mode: catalog.RecordContinuous, Retention: time.Hour}
+	case 1:
+		return catalog.RecordSettings{Mode: catalog.RecordEvent, Retention: time.Hour}
+	}
+	return catalog.RecordSettings{Retention: time.Hour}
 }

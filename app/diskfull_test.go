@@ -164,6 +164,14 @@ func TestDiskFullResumes(t *testing.T) {
 		}
 	}
 	if !found {
+		for _, s := range run.list.Segments {
+			t.Logf("segment %v +%v %s", s.Start, s.Duration, s.State)
+		}
+		for _, l := range strings.Split(run.log, "\n") {
+			if strings.Contains(l, "recorder") || strings.Contains(l, "recordings") {
+				t.Log(l)
+			}
+		}
 		t.Errorf("no gap covers the full disk (%v to %v): %+v", filled, freed, run.list.Gaps)
 	}
 }

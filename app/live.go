@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"log/slog"
 	"net/url"
@@ -53,7 +54,14 @@ func (a *App) openLiveStreams(ctx context.Context) []ui.LiveStream {
 		a.onClose("live "+c.ID, func() error { src.Close(); return nil })
 		id := c.ID
 		ls := ui.LiveStream{ID: c.ID, Name: c.Name, Source: src, FactoryPassword: c.FactoryPassword,
-			Snapshot: func(ctx context.Context) (string, error) { return a.Snapshot(ctx, id) }}
+			Snapshot:  func(ctx context.Context) (string, error) { return a.Snapshot(ctx, id) },
+			Recording: func() bool { return a.recorders != nil && a.recorders.Recording(id) },
+			ToggleRecord: func(context.Context) (bool, error) {
+				if a.recorders == nil {
+					return false, fmt.Errorf("recording is unavailable: %v", a.recordErr)
+				}
+				return a.recorders.ToggleManual(id)
+			}}
 		if c.MainURI != "" && c.MainURI != sub {
 			mainURI, user := c.MainURI, c.Username
 			ls.OpenMain = func() (ui.LiveSource, func()) {

@@ -64,6 +64,12 @@ type LiveStream struct {
 	// Snapshot saves a full-resolution picture and returns where. nil
 	// when snapshots are not possible.
 	Snapshot func(ctx context.Context) (string, error)
+	// Recording reports whether the camera is writing footage now; nil
+	// when recording is not available.
+	Recording func() bool
+	// ToggleRecord starts or stops manual recording and reports whether it
+	// is on now.
+	ToggleRecord func(ctx context.Context) (bool, error)
 }
 
 // offlineAfter is how long a camera reconnects before the tile says
@@ -138,6 +144,7 @@ type mainStream struct {
 
 type tileOverlay struct {
 	name, badge, stats *canvas.Text
+	rec                *canvas.Text // "● REC" while the camera records
 	warn               *canvas.Text
 	bg                 *canvas.Rectangle
 }
@@ -175,8 +182,10 @@ func NewWall(streams []LiveStream) *Wall {
 			badge: canvas.NewText("", color.White),
 			stats: canvas.NewText("", color.White),
 			warn:  canvas.NewText("", color.NRGBA{0xff, 0xb0, 0x20, 0xff}),
+			rec:   canvas.NewText("", color.NRGBA{0xff, 0x30, 0x30, 0xff}),
 			bg:    canvas.NewRectangle(color.NRGBA{0, 0, 0, 0x99}),
 		}
+		o.rec.TextStyle.Bold = true
 		o.name.TextStyle.Bold = true
 		o.warn.TextStyle.Bold = true
 		o.stats.TextSize = theme.CaptionTextSize()
@@ -659,6 +668,11 @@ func (w *Wall) updateOverlays() {
 		s := w.streams[i]
 		st, since := s.Source.State()
 		set(o.badge, badgeText(st, since, now))
+		rec := ""
+		if s.Recording != nil && s.Recording() {
+			rec = "● REC"
+		}
+		set(o.rec, rec)
 		stats := ""
 		if w.showStats {
 			w.mu.Lock()
@@ -738,6 +752,29 @@ func (w *Wall) SnapshotSelected() {
 	})
 }
 
+// ToggleRecordSelected starts or stops manual recording of the selected
+// camera.
+func (w *Wall) ToggleRecordSelected() {
+	if w.selected < 0 || w.selected >= len(w.streams) || w.streams[w.selected].ToggleRecord == nil {
+		return
+	}
+	s := w.streams[w.selected]
+	runAsync(15*time.Second, s.ToggleRecord, func(on bool, err error) {
+		switch {
+		case err != nil:
+			w.Toast("Recording " + s.Name + " failed: " + err.Error())
+		case on:
+			w.Toast("Recording " + s.Name + " (R stops)")
+		default:
+			w.Toast("Stopped recording " + s.Name)
+		}
+		w.updateOverlays()
+	})
+}
+
+// RecordText is what a stream's tile shows about recording, for tests.
+func (w *Wall) RecordText(stream int) string { return w.overlays[stream].rec.Text }
+
 // cameraMenu lists the cameras to put on tile t.
 func (w *Wall) cameraMenu(t int) *fyne.MenuItem {
 	item := fyne.NewMenuItem("Show camera", nil)
@@ -776,6 +813,13 @@ func (w *Wall) TappedSecondary(ev *fyne.PointEvent) {
 		fyne.NewMenuItem("Snapshot (S)", w.SnapshotSelected),
 		fyne.NewMenuItem("Stats (I)", w.ToggleStats),
 	)
+	if s := w.streams[i]; s.ToggleRecord != nil {
+		label := "Record (R)"
+		if s.Recording != nil && s.Recording() {
+			label = "Stop recording (R)"
+		}
+		menu.Items = append(menu.Items, fyne.NewMenuItem(label, w.ToggleRecordSelected))
+	}
 	if t := w.tileAt(ev.Position); t >= 0 {
 		menu.Items = append(menu.Items, w.cameraMenu(t))
 	}
@@ -829,7 +873,7 @@ type wallRenderer struct{ w *Wall }
 func (r *wallRenderer) Objects() []fyne.CanvasObject {
 	objs := []fyne.CanvasObject{r.w.raster}
 	for _, o := range r.w.overlays {
-		objs = append(objs, o.bg, o.name, o.warn, o.badge, o.stats)
+		objs = append(objs, o.bg, o.name, o.warn, o.rec, o.badge, o.stats)
 	}
 	for _, h := range r.w.hints {
 		objs = append(objs, h)
@@ -862,7 +906,7 @@ func (r *wallRenderer) Layout(size fyne.Size) {
 	pad := theme.Padding()
 	for i, o := range w.overlays {
 		rf, ok := visible[i]
-		for _, obj := range []fyne.CanvasObject{o.bg, o.name, o.warn, o.badge, o.stats} {
+		for _, obj := range []fyne.CanvasObject{o.bg, o.name, o.warn, o.rec, o.badge, o.stats} {
 			if ok {
 				obj.Show()
 			} else {
@@ -879,6 +923,8 @@ func (r *wallRenderer) Layout(size fyne.Size) {
 		o.bg.Resize(fyne.NewSize(nameSize.Width+o.warn.MinSize().Width+4*pad, nameSize.Height+pad))
 		o.name.Move(fyne.NewPos(x+pad, y+pad/2))
 		o.warn.Move(fyne.NewPos(x+nameSize.Width+3*pad, y+pad/2))
+		rs := o.rec.MinSize()
+		o.rec.Move(fyne.NewPos(x+tw-rs.Width-2*pad, y+pad/2))
 		bs := o.badge.MinSize()
 		o.badge.Move(fyne.NewPos(x+(tw-bs.Width)/2, y+(th-bs.Height)/2))
 		o.stats.Move(fyne.NewPos(x+pad, y+th-o.stats.MinSize().Height-pad))

@@ -14,6 +14,7 @@ import (
 //	Tab           select the next camera
 //	I             show or hide the stats lines
 //	S             save a snapshot of the selected camera
+//	R             start or stop recording the selected camera
 //	L             next layout
 
 // ptzKeys are the keys that move while held.
@@ -142,6 +143,8 @@ func (w *Wall) TypedKey(ev *fyne.KeyEvent) {
 		w.ToggleStats()
 	case fyne.KeyS:
 		w.SnapshotSelected()
+	case fyne.KeyR:
+		w.ToggleRecordSelected()
 	case fyne.KeyL:
 		w.SetLayout(nextLayout(w.layout))
 	case fyne.KeyH:
