@@ -176,9 +176,8 @@ func fillFromProbe(cam *catalog.Camera, res *onvif.ProbeResult) {
 	cam.ClockOffset = res.ClockOffset
 }
 
-// RemoveCamera deletes the camera's record and its keyring entry.
-// Recordings are kept unless deleteRecordings is set (there are none to
-// delete until recording exists).
+// RemoveCamera stops the camera's recorder and deletes its record and its
+// keyring entry. Recordings are kept unless deleteRecordings is set.
 func (a *App) RemoveCamera(ctx context.Context, id string, deleteRecordings bool) error {
 	if _, err := a.DB.Camera(id); err != nil {
 		return err
@@ -189,6 +188,14 @@ func (a *App) RemoveCamera(ctx context.Context, id string, deleteRecordings bool
 		}
 	}
 	a.events.unwatch(id)
+	if a.recorders != nil {
+		a.recorders.remove(id)
+	}
+	if deleteRecordings {
+		if _, err := a.recordingStore().Erase(id, time.Time{}, time.Time{}, "camera removed"); err != nil {
+			return fmt.Errorf("delete recordings of %s: %w", id, err)
+		}
+	}
 	if err := a.DB.DeleteCamera(id); err != nil {
 		return err
 	}

@@ -454,3 +454,13 @@ func (r *recorders) Recording(id string) bool {
 	r.mu.Unlock()
 	return c != nil && c.rec.Recording()
 }
+
+// remove stops a camera's recorder, for a camera being removed.
+func (r *recorders) remove(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c := r.cams[id]; c != nil {
+		r.stopLocked(c)
+		delete(r.cams, id)
+	}
+}

@@ -192,6 +192,9 @@ func (v *camerasView) showActions(r CameraRow) {
 		btn("Test connection", theme.ViewRefreshIcon(), func() { v.testOne(r) }),
 		btn("Rename / group", theme.DocumentCreateIcon(), func() { v.showEdit(r) }),
 	}
+	if _, ok := v.svc.(RecordingService); ok {
+		items = append(items, btn("Recording…", theme.MediaRecordIcon(), func() { v.showRecordSettings(r) }))
+	}
 	if r.Address != "" {
 		items = append(items, btn("Change password", theme.AccountIcon(), func() { v.showChangePassword(r) }))
 	}

@@ -269,3 +269,28 @@ func TestMainStreamFollowsTileSize(t *testing.T) {
 		t.Fatalf("large tile shows %v, want the main stream", c)
 	}
 }
+
+// TestRecordKeyTogglesAndShowsDot: R on the selected tile starts manual
+// recording, the tile shows the red REC mark, and R again stops it.
+func TestRecordKeyTogglesAndShowsDot(t *testing.T) {
+	w, _, _ := newTestWall(t)
+	on := false
+	w.streams[0].Recording = func() bool { return on }
+	w.streams[0].ToggleRecord = func(context.Context) (bool, error) { on = !on; return on, nil }
+	w.Select(0)
+	w.updateOverlays()
+	if got := w.RecordText(0); got != "" {
+		t.Fatalf("REC shown before recording: %q", got)
+	}
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyR})
+	if !on || w.RecordText(0) != "● REC" || w.ToastText() != "Recording Door (R stops)" {
+		t.Fatalf("after R: on=%v mark=%q toast=%q", on, w.RecordText(0), w.ToastText())
+	}
+	if w.RecordText(1) != "" {
+		t.Errorf("the other tile shows %q", w.RecordText(1))
+	}
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyR})
+	if on || w.RecordText(0) != "" || w.ToastText() != "Stopped recording Door" {
+		t.Fatalf("after second R: on=%v mark=%q toast=%q", on, w.RecordText(0), w.ToastText())
+	}
+}

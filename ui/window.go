@@ -73,6 +73,7 @@ type MainWindow struct {
 	wall           *Wall
 	cameras        *camerasView
 	warnings       *widget.Label
+	storage        *widget.Label
 }
 
 // NewMainWindow builds the main window on a.
@@ -99,9 +100,12 @@ func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
 		container.NewTabItemWithIcon(PageSettings, theme.SettingsIcon(), w.settingsPage()),
 	)
 	w.tabs.SetTabLocation(container.TabLocationLeading)
-	w.tabs.OnSelected = func(*container.TabItem) {
+	w.tabs.OnSelected = func(t *container.TabItem) {
 		if w.wall != nil {
 			w.wall.StopPTZ()
+		}
+		if t.Text == PageSettings {
+			w.refreshStorage()
 		}
 	}
 	w.win.SetContent(w.tabs)
@@ -245,14 +249,36 @@ func (w *MainWindow) settingsPage() fyne.CanvasObject {
 	})
 	themeChoice.SetSelected("Follow the system")
 	themeChoice.Horizontal = true
+	w.storage = widget.NewLabel("")
+	w.storage.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(
 		widget.NewFormItem("Theme", themeChoice),
+		widget.NewFormItem("Storage", w.storage),
 		widget.NewFormItem("Data folder", widget.NewLabel(w.cfg.DataDir)),
 		widget.NewFormItem("Version", widget.NewLabel(w.cfg.Version)),
 		widget.NewFormItem("Shortcuts", widget.NewLabel("Ctrl+Q quit · F11 fullscreen")),
 	)
 	return container.NewVBox(widget.NewLabelWithStyle(PageSettings, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), form)
 }
+
+// refreshStorage shows the recordings disk's use and the days left.
+func (w *MainWindow) refreshStorage() {
+	svc, ok := w.svc.(RecordingService)
+	if !ok {
+		w.storage.SetText("Recording is not available.")
+		return
+	}
+	runAsync(10*time.Second, svc.StorageUsage, func(u StorageUsage, err error) {
+		if err != nil {
+			w.storage.SetText("Cannot read the recordings disk: " + err.Error())
+			return
+		}
+		w.storage.SetText(storageText(u))
+	})
+}
+
+// StorageText is the Settings page's storage line, for tests.
+func (w *MainWindow) StorageText() string { return w.storage.Text }
 
 func (w *MainWindow) refreshKeyring() {
 	runAsync(10*time.Second, func(ctx context.Context) (struct{}, error) {

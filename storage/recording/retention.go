@@ -192,3 +192,25 @@ func (s *Store) Usage() (Usage, error) {
 	}
 	return u, nil
 }
+
+// Erase deletes every finished segment of cameraID that overlaps [from, to)
+// (zero bounds are open) and returns what went. Days left with no footage
+// lose their key at the next Sweep.
+func (s *Store) Erase(cameraID string, from, to time.Time, reason string) ([]catalog.Segment, error) {
+	rows, err := s.DB.Segments(catalog.SegmentFilter{CameraID: cameraID, From: from, To: to})
+	if err != nil {
+		return nil, err
+	}
+	var out []catalog.Segment
+	for _, r := range rows {
+		if r.State == catalog.SegmentOpen || s.isOpen(r.File) {
+			continue
+		}
+		if err := s.deleteSegment(r); err != nil {
+			return out, err
+		}
+		out = append(out, r)
+		s.log().Info("deleted recording", "camera", r.CameraID, "start", r.Start, "file", r.File, "reason", reason)
+	}
+	return out, nil
+}

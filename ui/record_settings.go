@@ -1,0 +1,200 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Record modes as RecordForm carries them.
+const (
+	ModeOff        = "off"
+	ModeContinuous = "continuous"
+	ModeScheduled  = "scheduled"
+	ModeEvent      = "event"
+	ModeManual     = "manual"
+)
+
+// RecordForm is a camera's record settings as the dialog edits them.
+type RecordForm struct {
+	Mode   string // one of the Mode* constants
+	Stream string // "main" or "sub"
+	// RetentionDays keeps footage this many days; 0 keeps it until the disk
+	// needs the space.
+	RetentionDays int
+	PreRoll       time.Duration
+	PostRoll      time.Duration
+	// Days and the hour range [FromHour, ToHour) make the weekly schedule;
+	// Days[0] is Sunday.
+	Days             [7]bool
+	FromHour, ToHour int
+}
+
+// RecordingService edits record settings and reports storage.
+type RecordingService interface {
+	RecordSettings(id string) (RecordForm, error)
+	SetRecordSettings(id string, f RecordForm) error
+	StorageUsage(ctx context.Context) (StorageUsage, error)
+}
+
+// StorageUsage is the recordings disk as the Settings page shows it.
+type StorageUsage struct {
+	Bytes, Free int64
+	Segments    int
+	// BytesPerDay is the current recording rate; 0 when nothing records.
+	BytesPerDay float64
+	Reserve     int64
+	Damaged     int
+}
+
+var modeLabels = []struct{ mode, label string }{
+	{ModeOff, "Off"},
+	{ModeContinuous, "Continuous"},
+	{ModeScheduled, "On a weekly schedule"},
+	{ModeEvent, "On motion (with pre- and post-roll)"},
+	{ModeManual, "Only when started by hand (R)"},
+}
+
+var weekdays = []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+
+// showRecordSettings edits r's record settings.
+func (v *camerasView) showRecordSettings(r CameraRow) {
+	svc, ok := v.svc.(RecordingService)
+	if !ok {
+		return
+	}
+	f, err := svc.RecordSettings(r.ID)
+	if err != nil {
+		v.showError("Reading record settings of "+r.Name, err)
+		return
+	}
+	var labels []string
+	for _, m := range modeLabels {
+		labels = append(labels, m.label)
+	}
+	mode := widget.NewSelect(labels, nil)
+	for _, m := range modeLabels {
+		if m.mode == f.Mode {
+			mode.SetSelected(m.label)
+		}
+	}
+	if mode.Selected == "" {
+		mode.SetSelected(modeLabels[0].label)
+	}
+	stream := widget.NewRadioGroup([]string{"Main stream (full quality)", "Sub stream (less disk)"}, nil)
+	stream.Horizontal = true
+	stream.SetSelected("Main stream (full quality)")
+	if f.Stream == "sub" {
+		stream.SetSelected("Sub stream (less disk)")
+	}
+	keep := widget.NewEntry()
+	keep.SetPlaceHolder("0 = until the disk needs the space")
+	if f.RetentionDays > 0 {
+		keep.SetText(strconv.Itoa(f.RetentionDays))
+	}
+	pre := widget.NewSelect([]string{"0 s", "2 s", "5 s", "10 s"}, nil)
+	pre.SetSelected(fmt.Sprintf("%d s", int(f.PreRoll.Seconds())))
+	if pre.Selected == "" {
+		pre.SetSelected("5 s")
+	}
+	post := widget.NewSelect([]string{"5 s", "10 s", "30 s", "60 s"}, nil)
+	post.SetSelected(fmt.Sprintf("%d s", int(f.PostRoll.Seconds())))
+	if post.Selected == "" {
+		post.SetSelected("10 s")
+	}
+	var dayChecks []fyne.CanvasObject
+	days := make([]*widget.Check, 7)
+	for i, d := range weekdays {
+		days[i] = widget.NewCheck(d, nil)
+		days[i].SetChecked(f.Days[i])
+		dayChecks = append(dayChecks, days[i])
+	}
+	var hours []string
+	for h := 0; h <= 24; h++ {
+		hours = append(hours, fmt.Sprintf("%02d:00", h))
+	}
+	from := widget.NewSelect(hours[:24], nil)
+	from.SetSelected(hours[f.FromHour])
+	to := widget.NewSelect(hours[1:], nil)
+	to.SetSelected(hours[max(1, min(24, f.ToHour))])
+	items := []*widget.FormItem{
+		widget.NewFormItem("Record", mode),
+		widget.NewFormItem("Stream", stream),
+		widget.NewFormItem("Keep (days)", keep),
+		widget.NewFormItem("Pre-roll", pre),
+		widget.NewFormItem("Post-roll", post),
+		widget.NewFormItem("Schedule days", container.NewHBox(dayChecks...)),
+		widget.NewFormItem("Schedule hours", container.NewHBox(from, widget.NewLabel("to"), to)),
+	}
+	dialog.ShowForm("Recording: "+r.Name, "Save", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		out := RecordForm{Stream: "main"}
+		for _, m := range modeLabels {
+			if m.label == mode.Selected {
+				out.Mode = m.mode
+			}
+		}
+		if strings.HasPrefix(stream.Selected, "Sub") {
+			out.Stream = "sub"
+		}
+		if s := strings.TrimSpace(keep.Text); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 || n > 3650 {
+				v.showError("Saving record settings", fmt.Errorf("keep must be a number of days from 0 to 3650"))
+				return
+			}
+			out.RetentionDays = n
+		}
+		out.PreRoll = parseSeconds(pre.Selected)
+		out.PostRoll = parseSeconds(post.Selected)
+		for i, c := range days {
+			out.Days[i] = c.Checked
+		}
+		out.FromHour, _ = strconv.Atoi(strings.TrimSuffix(from.Selected, ":00"))
+		out.ToHour, _ = strconv.Atoi(strings.TrimSuffix(to.Selected, ":00"))
+		if out.Mode == ModeScheduled && (out.ToHour <= out.FromHour || out.Days == [7]bool{}) {
+			v.showError("Saving record settings", fmt.Errorf("a schedule needs at least one day and an end hour after its start hour"))
+			return
+		}
+		if err := svc.SetRecordSettings(r.ID, out); err != nil {
+			v.showError("Saving record settings of "+r.Name, err)
+		}
+	}, v.w.win)
+}
+
+func parseSeconds(s string) time.Duration {
+	n, _ := strconv.Atoi(strings.TrimSuffix(s, " s"))
+	return time.Duration(n) * time.Second
+}
+
+// storageText describes the recordings disk for the Settings page.
+func storageText(u StorageUsage) string {
+	gb := func(b int64) string { return fmt.Sprintf("%.2f GB", float64(b)/1e9) }
+	s := fmt.Sprintf("Recordings use %s in %d segments.", gb(u.Bytes), u.Segments)
+	if u.Free >= 0 {
+		s += fmt.Sprintf(" %s free on that disk", gb(u.Free))
+		if u.Reserve > 0 {
+			s += fmt.Sprintf(" (%s kept in reserve)", gb(u.Reserve))
+		}
+		s += "."
+	}
+	if u.BytesPerDay > 0 && u.Free >= 0 {
+		days := float64(u.Free-u.Reserve) / u.BytesPerDay
+		s += fmt.Sprintf(" At the current rate, about %.1f days of space remain before the oldest footage is deleted.", max(0, days))
+	} else {
+		s += " Nothing is recording now."
+	}
+	if u.Damaged > 0 {
+		s += fmt.Sprintf(" %d segments are damaged: run 'nightjar recordings verify'.", u.Damaged)
+	}
+	return s
+}
