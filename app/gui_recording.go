@@ -103,6 +103,12 @@ func (s *guiServices) StorageUsage(ctx context.Context) (ui.StorageUsage, error)
 	if err != nil {
 		return out, err
 	}
+	now := time.Now()
+	for i, r := range rows {
+		if r.State == catalog.SegmentOpen { // being written: its size so far
+			rows[i].Size, rows[i].Duration = store.SizeOf(r), now.Sub(r.Start)
+		}
+	}
 	out.BytesPerDay = recordingRate(rows, func(id string) bool {
 		return s.a.recorders != nil && s.a.recorders.Recording(id)
 	})

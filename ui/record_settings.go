@@ -178,7 +178,12 @@ func parseSeconds(s string) time.Duration {
 
 // storageText describes the recordings disk for the Settings page.
 func storageText(u StorageUsage) string {
-	gb := func(b int64) string { return fmt.Sprintf("%.2f GB", float64(b)/1e9) }
+	gb := func(b int64) string {
+		if b < 1e9 {
+			return fmt.Sprintf("%.0f MB", float64(b)/1e6)
+		}
+		return fmt.Sprintf("%.1f GB", float64(b)/1e9)
+	}
 	s := fmt.Sprintf("Recordings use %s in %d segments.", gb(u.Bytes), u.Segments)
 	if u.Free >= 0 {
 		s += fmt.Sprintf(" %s free on that disk", gb(u.Free))

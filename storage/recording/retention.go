@@ -181,7 +181,7 @@ func (s *Store) Usage() (Usage, error) {
 	}
 	u := Usage{Segments: len(rows), Free: -1}
 	for _, r := range rows {
-		u.Bytes += r.Size
+		u.Bytes += s.SizeOf(r)
 		u.Duration += r.Duration
 		if u.Oldest.IsZero() || r.Start.Before(u.Oldest) {
 			u.Oldest = r.Start
@@ -213,4 +213,16 @@ func (s *Store) Erase(cameraID string, from, to time.Time, reason string) ([]cat
 		s.log().Info("deleted recording", "camera", r.CameraID, "start", r.Start, "file", r.File, "reason", reason)
 	}
 	return out, nil
+}
+
+// SizeOf is a segment's size on disk: the catalogue's once closed, the
+// file's while it is being written.
+func (s *Store) SizeOf(r catalog.Segment) int64 {
+	if r.State != catalog.SegmentOpen {
+		return r.Size
+	}
+	if fi, err := os.Stat(s.Path(r)); err == nil {
+		return fi.Size()
+	}
+	return 0
 }
