@@ -49,7 +49,7 @@ type fixture struct {
 	now   time.Time
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	db, err := catalog.Open(dir, catalog.Options{})
@@ -135,3 +135,6 @@ func readAll(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// SegmentFilterAll matches every segment.
+func SegmentFilterAll() catalog.SegmentFilter { return catalog.SegmentFilter{} }
