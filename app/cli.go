@@ -51,6 +51,7 @@ Commands:
                       time range to stdout as MPEG-TS, or print a day's age key
   bench camsim        measure the simulator's CPU and memory
   bench live          measure the live wall against bare libmpv and mpv windows (needs X)
+  bench record        measure recording against ffmpeg -c copy on the same streams
   version             print the version
   help                print this help
 

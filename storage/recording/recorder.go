@@ -1,6 +1,7 @@
 package recording
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -92,6 +93,7 @@ type clockAnchor struct {
 
 type segment struct {
 	file     *SegmentFile
+	buf      *bufio.Writer // gathers a frame's packets into one write
 	mux      *mpegts.Writer
 	tsTracks []*mpegts.Track
 	dts      []dtsExtractor
@@ -258,6 +260,10 @@ func (r *Recorder) write(f Frame, key bool) {
 		r.fail(err)
 		return
 	}
+	// Nothing waits in the buffer between frames.
+	if err := r.cur.buf.Flush(); err != nil {
+		r.fail(err)
+	}
 }
 
 func (r *Recorder) fail(err error) {
@@ -406,7 +412,8 @@ func (r *Recorder) openSegment(f Frame) error {
 			list = append(list, t)
 		}
 	}
-	seg.mux = &mpegts.Writer{W: file, Tracks: list}
+	seg.buf = bufio.NewWriterSize(file, 64<<10)
+	seg.mux = &mpegts.Writer{W: seg.buf, Tracks: list}
 	if err := seg.mux.Initialize(); err != nil {
 		file.Abort()
 		return fmt.Errorf("start MPEG-TS: %w", err)
@@ -496,6 +503,11 @@ func (r *Recorder) endSegment() {
 	}
 	seg := r.cur
 	r.cur = nil
+	if err := seg.buf.Flush(); err != nil {
+		seg.file.Abort()
+		r.fail(err)
+		return
+	}
 	dur := seg.last - seg.first + seg.lastDur
 	row, err := seg.file.Close(dur)
 	if err != nil {

@@ -130,22 +130,23 @@ func (w *fileWriter) syncLoop(every time.Duration, stats *syncStats) {
 	}
 }
 
-// write appends MPEG-TS plaintext.
+// Write appends MPEG-TS plaintext. Padding is Tick's job, so the write
+// path reads the clock only when a chunk goes out.
 func (w *fileWriter) Write(p []byte) (int, error) {
-	if w.pending.IsZero() {
-		w.pending = time.Now()
-	}
 	before := w.plain / ageChunk
 	n, err := w.enc.Write(p)
 	w.plain += int64(n)
 	if err != nil {
 		return n, err
 	}
-	if w.plain/ageChunk != before {
+	switch {
+	case w.plain/ageChunk != before:
 		// A chunk went out; what is buffered now arrived just now.
 		w.pending = time.Now()
+	case w.pending.IsZero():
+		w.pending = time.Now()
 	}
-	return n, w.maybePad(time.Now())
+	return n, nil
 }
 
 // maybePad pushes the buffered chunk to the file with null packets when it
