@@ -59,6 +59,7 @@ test: deps $(NPM_INTEROP)/node_modules/onvif
 bench: build
 	$(XVFB) $(KEYRING) $(GO) test -run '^$$' -bench . -benchmem ./...
 	./$(BIN) bench camsim
+	./$(BIN) bench record
 
 lint: deps
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sort"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"filippo.io/age"
 	"golang.org/x/crypto/chacha20poly1305"
 
+	"nightjar/devices/camsim"
 	"nightjar/devices/ingest"
 	"nightjar/storage/catalog"
 	"nightjar/storage/recording"
@@ -34,6 +36,7 @@ func benchRecord(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	n := fs.Int("streams", 8, "")
 	secs := fs.Int("seconds", 20, "")
+	sub := fs.Bool("sub", false, "")
 	if err := fs.Parse(args); err != nil {
 		return usageErrorFor(stderr, "bench", err.Error(), benchUsage)
 	}
@@ -59,11 +62,17 @@ func benchRecord(args []string, stdout, stderr io.Writer) int {
 
 	// ffmpeg, one process per stream, as a user would run it.
 	var ff []*exec.Cmd
+	uriOf := func(in camsim.Info) string {
+		if *sub {
+			return in.SubURI
+		}
+		return in.MainURI
+	}
 	for i, in := range infos {
 		dir := filepath.Join(tmp, fmt.Sprintf("ffmpeg-%d", i))
 		os.MkdirAll(dir, 0o700)
 		cmd := exec.CommandContext(ctx, "ffmpeg", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp",
-			"-i", in.MainURI, "-c", "copy", "-f", "segment", "-segment_time", "60", filepath.Join(dir, "%03d.ts"))
+			"-i", uriOf(in), "-c", "copy", "-f", "segment", "-segment_time", "60", filepath.Join(dir, "%03d.ts"))
 		if err := cmd.Start(); err != nil {
 			return fail(stderr, fmt.Errorf("start ffmpeg: %w", err), "")
 		}
@@ -92,7 +101,7 @@ func benchRecord(args []string, stdout, stderr io.Writer) int {
 	for i, in := range infos {
 		rec := &recording.Recorder{Store: store, CameraID: fmt.Sprintf("cam%d", i)}
 		rec.SetWant(true, catalog.RecordContinuous)
-		c := &ingest.Client{URL: in.MainURI, Handler: ingestAdapter{rec}}
+		c := &ingest.Client{URL: uriOf(in), Handler: ingestAdapter{rec}}
 		recs, clients = append(recs, rec), append(clients, c)
 		wg.Add(1)
 		go func() { defer wg.Done(); c.Run(ctx) }()
@@ -150,15 +159,25 @@ func benchRecord(args []string, stdout, stderr io.Writer) int {
 	for _, r := range rows {
 		bytes += r.Size
 	}
+	for _, c := range ff {
+		c.Process.Kill()
+		c.Wait()
+	}
+	ffBytes := dirSize(tmp, "ffmpeg-")
 
 	k := float64(len(infos))
 	perNJ, perFF := selfCPU/k, ffCPU/k
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "recorder (%d × 720p25 main, ~2 Mbit/s, %ds)\tCPU per stream (%% of one core)\tratio\tmemory per stream\tstreams per core\n", len(infos), *secs)
+	what := "720p25 main, ~2 Mbit/s"
+	if *sub {
+		what = "360p15 sub, ~0.4 Mbit/s"
+	}
+	fmt.Fprintf(tw, "recorder (%d × %s, %ds)\tCPU per stream (%% of one core)\tratio\tmemory per stream\tstreams per core\n", len(infos), what, *secs)
 	fmt.Fprintf(tw, "ffmpeg -c copy -f segment (baseline)\t%.2f\t1.00×\t%.1f MB RSS\t%.0f\n", perFF, ffRSS/k, 100/perFF)
 	fmt.Fprintf(tw, "nightjar (age-encrypted MPEG-TS)\t%.2f\t%.2f×\t%.1f MB (RSS growth)\t%.0f\n", perNJ, perNJ/perFF, (rss1-rss0)/k, 100/perNJ)
 	tw.Flush()
-	fmt.Fprintf(stdout, "nightjar wrote %d segments, %.1f MB, %d frames\n", len(rows), float64(bytes)/1e6, frames)
+	fmt.Fprintf(stdout, "disk: nightjar %.1f MB in %d segments (%d frames), ffmpeg %.1f MB over a slightly longer time: %.2f×\n",
+		float64(bytes)/1e6, len(rows), frames, float64(ffBytes)/1e6, float64(bytes)/float64(max(ffBytes, 1)))
 	lat := store.FsyncLatencies()
 	if len(lat) > 0 {
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
@@ -205,4 +224,25 @@ func measureRate(n int, f func()) float64 {
 		best = max(best, float64(n)/time.Since(t).Seconds())
 	}
 	return best
+}
+
+// dirSize sums the files under the folders of root whose names start with
+// prefix.
+func dirSize(root, prefix string) int64 {
+	var n int64
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		filepath.WalkDir(filepath.Join(root, e.Name()), func(_ string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if fi, err := d.Info(); err == nil {
+					n += fi.Size()
+				}
+			}
+			return nil
+		})
+	}
+	return n
 }
