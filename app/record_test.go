@@ -196,7 +196,7 @@ func TestKillNineCycles(t *testing.T) {
 	t.Parallel()
 	bin := nightjarBinary(t)
 	dir := t.TempDir()
-	sim := startCamsim(t, camsim.Config{Cameras: 1, NoAuth: true})
+	sim := startCamsim(t, camsim.Config{Cameras: 2, NoAuth: true})
 	db, err := catalog.Open(dir, catalog.Options{})
 	if err != nil {
 		t.Fatal(err)
