@@ -121,9 +121,13 @@ type recorded struct {
 	stops  int
 }
 
-func (r *recorded) SessionStart(t []Track) { r.mu.Lock(); r.tracks = append(r.tracks, t); r.mu.Unlock() }
-func (r *recorded) SessionFrame(f Frame)   { r.mu.Lock(); r.frames = append(r.frames, f); r.mu.Unlock() }
-func (r *recorded) SessionStop(error)      { r.mu.Lock(); r.stops++; r.mu.Unlock() }
+func (r *recorded) SessionStart(t []Track) {
+	r.mu.Lock()
+	r.tracks = append(r.tracks, t)
+	r.mu.Unlock()
+}
+func (r *recorded) SessionFrame(f Frame) { r.mu.Lock(); r.frames = append(r.frames, f); r.mu.Unlock() }
+func (r *recorded) SessionStop(error)    { r.mu.Lock(); r.stops++; r.mu.Unlock() }
 
 func (r *recorded) snapshot() ([][]Track, []Frame, int) {
 	r.mu.Lock()
