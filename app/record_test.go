@@ -301,3 +301,46 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestMotionStartsAndPostRollStopsRecording: a camera in event mode records
+// when the simulator reports motion, with pre-roll, and stops a post-roll
+// after the motion ends.
+func TestMotionStartsAndPostRollStopsRecording(t *testing.T) {
+	t.Parallel()
+	a := requireKeyring(t)
+	sim := startCamsim(t, camsim.Config{Cameras: 1, NoAuth: true})
+	in := sim.Cameras()[0].Info()
+	err := a.DB.PutCamera(catalog.Camera{ID: "door", Name: in.Name, DeviceURL: in.DeviceURL, MainURI: in.MainURI,
+		SubURI: in.SubURI, Events: true, Added: time.Now(),
+		Record: catalog.RecordSettings{Mode: catalog.RecordEvent, PreRoll: 3 * time.Second, PostRoll: 2 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.startEvents()
+	r, err := a.startRecorders(recordingOptions{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(5 * time.Second) // the pull point subscribes, the ring fills
+	if r.Recording("door") {
+		t.Fatal("recording before any motion")
+	}
+	sim.Cameras()[0].TriggerMotion(true)
+	on := time.Now()
+	waitFor(t, 10*time.Second, func() bool { return r.Recording("door") })
+	time.Sleep(3 * time.Second)
+	sim.Cameras()[0].TriggerMotion(false)
+	off := time.Now()
+	waitFor(t, 10*time.Second, func() bool { return !r.Recording("door") })
+	stopped := time.Now()
+	if d := stopped.Sub(off); d < 2*time.Second {
+		t.Errorf("stopped %v after motion ended, before the 2 s post-roll", d)
+	}
+	rows, _ := a.DB.Segments(catalog.SegmentFilter{CameraID: "door"})
+	if len(rows) != 1 || rows[0].Trigger != catalog.RecordEvent {
+		t.Fatalf("segments %+v", rows)
+	}
+	if lead := on.Sub(rows[0].Start); lead < 2*time.Second {
+		t.Errorf("segment starts only %v before the motion: no pre-roll", lead)
+	}
+}

@@ -339,3 +339,44 @@ func TestMasterKeyLossIsReported(t *testing.T) {
 		t.Fatalf("want ErrMasterKeyLost, got %v", err)
 	}
 }
+
+// TestPreRollStartsBeforeTheTrigger: while not recording, the recorder
+// keeps a few seconds in memory, and a start writes them first, from a
+// keyframe.
+func TestPreRollStartsBeforeTheTrigger(t *testing.T) {
+	fx := newFixture(t)
+	r := &Recorder{Store: fx.store, CameraID: "cam1", PreRoll: 3 * time.Second}
+	start := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	feed(t, r, start, 0, 8*time.Second)
+	if rows, _ := fx.db.Segments(catalog.SegmentFilter{}); len(rows) != 0 {
+		t.Fatalf("recorded %d segments while off", len(rows))
+	}
+	r.mu.Lock()
+	ringSpan := r.ring[len(r.ring)-1].PTS - r.ring[0].PTS
+	r.mu.Unlock()
+	if ringSpan > 3*time.Second+2*time.Second {
+		t.Errorf("ring holds %v for a 3 s pre-roll", ringSpan)
+	}
+	r.SetWant(true, "event")
+	feed(t, r, start, 8*time.Second, 2*time.Second)
+	r.SetWant(false, "")
+	feed(t, r, start, 10*time.Second, 3*time.Second) // post-roll is the caller's job
+	rows, _ := fx.db.Segments(catalog.SegmentFilter{})
+	if len(rows) != 1 {
+		t.Fatalf("want one event segment, got %d", len(rows))
+	}
+	seg := rows[0]
+	trigger := start.Add(8 * time.Second)
+	if lead := trigger.Sub(seg.Start); lead < 3*time.Second || lead > 5*time.Second {
+		t.Errorf("segment starts %v before the trigger, want the 3 s pre-roll back to a keyframe", lead)
+	}
+	if end := seg.End(); end.Before(start.Add(9900*time.Millisecond)) || end.After(start.Add(10100*time.Millisecond)) {
+		t.Errorf("segment ends at %v, want when recording was switched off (10 s)", end.Sub(start))
+	}
+	if seg.Trigger != "event" {
+		t.Errorf("trigger %q", seg.Trigger)
+	}
+	if _, err := fx.store.Verify(context.Background(), seg); err != nil {
+		t.Fatal(err)
+	}
+}
