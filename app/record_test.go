@@ -211,6 +211,7 @@ func TestKillNineCycles(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, uint64(time.Now().UnixNano())))
 	const cycles = 20
 	worst := map[string]time.Duration{}
+	recovered := 0
 	for i := 0; i < cycles; i++ {
 		id := ids[i%2]
 		cmd := exec.Command(bin, "--data-dir", dir, "record", "--camera", id, "--segment", "2s")
@@ -256,8 +257,11 @@ func TestKillNineCycles(t *testing.T) {
 			}
 			return nil
 		})
-		if last.State != catalog.SegmentRecovered {
-			t.Errorf("cycle %d: the segment cut by the kill is %s, want recovered", i, last.State)
+		// A kill within the first flush of a new segment leaves nothing
+		// of it to keep; recovery then removes it, and the loss counts
+		// from the segment before.
+		if last.State == catalog.SegmentRecovered {
+			recovered++
 		}
 		lost := killed.Sub(last.End())
 		worst[id] = max(worst[id], lost)
@@ -265,11 +269,14 @@ func TestKillNineCycles(t *testing.T) {
 			t.Errorf("cycle %d: lost %v of video (target ≤ 1 s)", i, lost)
 		}
 	}
+	if recovered < cycles/4 {
+		t.Errorf("only %d of %d kills cut a segment that recovery had to finish", recovered, cycles)
+	}
 	verify, err := exec.Command(bin, "--data-dir", dir, "recordings", "verify").CombinedOutput()
 	if err != nil {
 		t.Fatalf("verify after %d kills: %v\n%s", cycles, err, verify)
 	}
-	t.Logf("%d kill -9 cycles; worst loss: main stream (2 Mbit/s) %v, sub stream (0.4 Mbit/s) %v", cycles, worst[ids[0]], worst[ids[1]])
+	t.Logf("%d kill -9 cycles, %d recovered a cut segment; worst loss: main stream (2 Mbit/s) %v, sub stream (0.4 Mbit/s) %v", cycles, recovered, worst[ids[0]], worst[ids[1]])
 }
 
 func waitFor(t *testing.T, d time.Duration, ok func() bool) {
