@@ -317,6 +317,7 @@ func (r *recorders) loop() {
 	nextSweep := time.Now()
 	nextWant := time.Now()
 	nextFree := time.Now()
+	nextResume := time.Now()
 	for {
 		select {
 		case <-r.ctx.Done():
@@ -343,11 +344,14 @@ func (r *recorders) loop() {
 					nextSweep = now
 				}
 			}
-			if len(failed) > 0 || !now.Before(nextSweep) {
+			retry := len(failed) > 0 && !now.Before(nextResume)
+			if retry || !now.Before(nextSweep) {
 				r.sweep()
 				nextSweep = now.Add(sweepEvery)
 			}
-			if len(failed) > 0 {
+			if retry {
+				// A full disk or a lost key does not mend in 100 ms.
+				nextResume = now.Add(2 * time.Second)
 				r.resume(failed)
 			}
 		}
