@@ -245,6 +245,36 @@ func TestE2EDemoWallShowsMovingVideo(t *testing.T) {
 			t.Errorf("tile %d: only %d pixels changed in 1 s: not moving", i+1, d)
 		}
 	}
+
+	// The demo records camera 1 all the time: its tile shows the red REC
+	// mark in its top right corner. Camera 4 records only by hand: R on
+	// its tile starts it.
+	recMark := func(img *image.RGBA, tile int) int {
+		r := tileRect(tile, 4, wallArea.Dx(), wallArea.Dy()).Add(wallArea.Min)
+		return countNear(crop(img, image.Rect(r.Max.X-90, r.Min.Y, r.Max.X, r.Min.Y+26)), 0xff, 0x30, 0x30, 60)
+	}
+	if n := recMark(b, 0); n < 20 {
+		p := saveArtifact(t, "demo-wall-no-rec.png", b)
+		t.Errorf("camera 1 records but its tile shows no REC mark (%d red pixels, %s)", n, p)
+	}
+	if n := recMark(b, 3); n > 5 {
+		t.Fatalf("camera 4 shows a REC mark before recording (%d red pixels)", n)
+	}
+	t4 := tileRect(3, 4, wallArea.Dx(), wallArea.Dy()).Add(wallArea.Min)
+	xdo(t, "mousemove", fmt.Sprint((t4.Min.X+t4.Max.X)/2), fmt.Sprint((t4.Min.Y+t4.Max.Y)/2), "click", "1")
+	xdo(t, "key", "r")
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		c := screenshot(t)
+		if recMark(c, 3) >= 20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			p := saveArtifact(t, "demo-wall-r.png", c)
+			t.Fatalf("R did not start recording camera 4 within 10 s (%s)", p)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
 }
 
 // tileRect mirrors the wall's 2×2 grid (ui.tileRect) for the test.
