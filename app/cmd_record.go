@@ -188,7 +188,7 @@ func runRecordings(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	case "list":
 		return listRecordings(rows, *asJSON, stdout)
 	case "verify":
-		return verifyRecordings(ctx, store, rows, *asJSON, stdout, stderr)
+		return verifyRecordings(ctx, a.DB, store, rows, *asJSON, stdout, stderr)
 	default:
 		return catRecordings(ctx, store, rows, stdout, stderr)
 	}
@@ -228,18 +228,31 @@ type verifyResult struct {
 	Duration time.Duration `json:"duration,omitempty"`
 }
 
-func verifyRecordings(ctx context.Context, store *recording.Store, rows []catalog.Segment, asJSON bool, stdout, stderr io.Writer) int {
+// verifyRecordings checks every segment, and marks the damaged ones in the
+// catalogue so the app shows them too.
+func verifyRecordings(ctx context.Context, db *catalog.DB, store *recording.Store, rows []catalog.Segment, asJSON bool, stdout, stderr io.Writer) int {
 	var results []verifyResult
 	bad := 0
 	for _, s := range rows {
 		v, err := store.Verify(ctx, s)
 		r := verifyResult{File: s.File, CameraID: s.CameraID, Start: s.Start, OK: err == nil, Duration: v.Duration}
+		if err == nil && s.State == catalog.SegmentDamaged {
+			// The file was put back as it was recorded.
+			s.State, s.Problem = catalog.SegmentClosed, ""
+			db.PutSegment(s)
+		}
 		if err != nil {
 			bad++
 			r.Problem = err.Error()
 			var d *recording.DamageError
 			if errors.As(err, &d) {
 				r.Problem = d.Reason
+				if s.State != catalog.SegmentDamaged {
+					s.State, s.Problem = catalog.SegmentDamaged, d.Reason
+					if err := db.PutSegment(s); err != nil {
+						fmt.Fprintf(stderr, "nightjar: mark %s damaged: %v\n", s.File, err)
+					}
+				}
 			}
 		}
 		results = append(results, r)

@@ -112,12 +112,9 @@ func (s *guiServices) StorageUsage(ctx context.Context) (ui.StorageUsage, error)
 	out.BytesPerDay = recordingRate(rows, func(id string) bool {
 		return s.a.recorders != nil && s.a.recorders.Recording(id)
 	})
-	for _, r := range rows {
-		if r.State == catalog.SegmentDamaged {
-			out.Damaged++
-		}
-	}
-	return out, nil
+	damaged, err := s.a.DB.Segments(catalog.SegmentFilter{State: catalog.SegmentDamaged})
+	out.Damaged = len(damaged)
+	return out, err
 }
 
 // recordingRate is the bytes per day the cameras recording now write,

@@ -351,3 +351,68 @@ func TestMotionStartsAndPostRollStopsRecording(t *testing.T) {
 		t.Errorf("segment starts only %v before the motion: no pre-roll", lead)
 	}
 }
+
+// TestVerifyMarksDamageAndCatRefusesIt tampers with a recorded segment:
+// 'recordings verify' names it and exits 1, marks it damaged for the app,
+// and 'recordings cat' leaves it out and says so.
+func TestVerifyMarksDamageAndCatRefusesIt(t *testing.T) {
+	t.Parallel()
+	bin := nightjarBinary(t)
+	dir := t.TempDir()
+	sim := startCamsim(t, camsim.Config{Cameras: 1, NoAuth: true})
+	db, err := catalog.Open(dir, catalog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := addSimCamera(t, db, sim, 0, catalog.RecordOff)
+	db.Close()
+	if out, err := exec.Command(bin, "--data-dir", dir, "record", "--camera", id, "--duration", "7s", "--segment", "2s").CombinedOutput(); err != nil {
+		t.Fatalf("record: %v\n%s", err, out)
+	}
+	list, _ := exec.Command(bin, "--data-dir", dir, "recordings", "list", "--json").Output()
+	var got struct{ Segments []catalog.Segment }
+	json.Unmarshal(list, &got)
+	if len(got.Segments) < 3 {
+		t.Fatalf("want 3 segments, got %d", len(got.Segments))
+	}
+	bad := got.Segments[1]
+	path := filepath.Join(dir, "recordings", filepath.FromSlash(bad.File))
+	b, _ := os.ReadFile(path)
+	b[len(b)/3] ^= 0x01
+	os.WriteFile(path, b, 0o600)
+
+	out, err := exec.Command(bin, "--data-dir", dir, "recordings", "verify").CombinedOutput()
+	if code := exitCode(err); code != 1 {
+		t.Fatalf("verify exit %d, want 1:\n%s", code, out)
+	}
+	if !strings.Contains(string(out), "DAMAGED  "+bad.File) || strings.Count(string(out), "DAMAGED") != 1 {
+		t.Fatalf("verify output:\n%s", out)
+	}
+	list, _ = exec.Command(bin, "--data-dir", dir, "recordings", "list", "--json").Output()
+	json.Unmarshal(list, &got)
+	if got.Segments[1].State != catalog.SegmentDamaged {
+		t.Errorf("catalogue state %q after verify, want damaged", got.Segments[1].State)
+	}
+	cat := exec.Command(bin, "--data-dir", dir, "recordings", "cat", "--camera", id)
+	var stdout, stderr bytes.Buffer
+	cat.Stdout, cat.Stderr = &stdout, &stderr
+	err = cat.Run()
+	if exitCode(err) != 1 || !strings.Contains(stderr.String(), "skipped") || !strings.Contains(stderr.String(), bad.File) {
+		t.Fatalf("cat: exit %d, stderr %q", exitCode(err), stderr.String())
+	}
+	ts := filepath.Join(t.TempDir(), "out.ts")
+	os.WriteFile(ts, stdout.Bytes(), 0o600)
+	if info, d := ffprobeFile(t, ts); len(info.Streams) != 1 || d < 3*time.Second {
+		t.Errorf("the undamaged rest does not play: %+v %v", info, d)
+	}
+}
+
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	return -1
+}
