@@ -41,6 +41,7 @@ type Camera struct {
 	digestNonces map[string]time.Time
 	evOnce       sync.Once
 	ev           *eventState
+	marker       markerState
 }
 
 func newCamera(s *Sim, i int, ptz bool) (*Camera, error) {

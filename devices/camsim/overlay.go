@@ -106,6 +106,7 @@ type bandPainter struct {
 	w, h      int
 	cur, sent []byte // Y plane, then Cb, then Cr
 	text      string
+	marker    bool   // the latency marker is painted
 	second    int64  // the clock second text was made for
 	pending   []bool // macroblocks where cur differs from sent
 	dirty     bool   // some pending entry is set
@@ -126,13 +127,17 @@ var (
 	bandFg = [3]uint8{16, 128, 128}
 )
 
-// paint renders text into cur and marks the macroblocks it changed.
-func (p *bandPainter) paint(text string) {
-	if text == p.text {
+// paint renders text, and the latency marker when it is on, into cur and
+// marks the macroblocks it changed.
+func (p *bandPainter) paint(text string, marker bool) {
+	if text == p.text && marker == p.marker {
 		return
 	}
-	p.text = text
+	p.text, p.marker = text, marker
 	defer p.markPending()
+	if marker {
+		defer p.paintMarker()
+	}
 	face := basicfont.Face7x13
 	small := image.NewAlpha(image.Rect(0, 0, p.w/p.info.scale, p.h/p.info.scale))
 	d := &font.Drawer{Dst: small, Src: image.Opaque, Face: face,
@@ -218,23 +223,26 @@ func (p *bandPainter) mbBytes(dst []byte, planes []byte, mb int) []byte {
 
 // slice returns the band slice for an access unit, with the camera's name
 // and the time now on its clock. Between changes of the text, P frames
-// reuse a shared all-skipped slice and cost nothing.
-func (p *bandPainter) slice(b *bandSlice, c *Camera) []byte {
+// reuse a shared all-skipped slice and cost nothing. marked reports that
+// this slice is the first to carry the latency marker.
+func (p *bandPainter) slice(b *bandSlice, c *Camera) (nal []byte, marked bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := c.now()
-	if sec := now.Unix(); sec != p.second {
+	marker := c.markerOn()
+	if sec := now.Unix(); sec != p.second || marker != p.marker {
 		p.second = sec
-		p.paint(c.Name + "   " + now.Format("2006-01-02 15:04:05"))
+		marked = marker && !p.marker
+		p.paint(c.Name+"   "+now.Format("2006-01-02 15:04:05"), marker)
 	}
 	if !b.isI && !p.dirty {
-		return b.skipNAL
+		return b.skipNAL, marked
 	}
 	out := buildBandSlice(b, p, p.pending, p.info.widthMbs, p.info.rows)
 	copy(p.sent, p.cur)
 	clear(p.pending)
 	p.dirty = false
-	return out
+	return out, marked
 }
 
 // buildBandSlice writes the band slice: the original header with

@@ -61,3 +61,30 @@ func TestCamerasAreToldApart(t *testing.T) {
 		}
 	}
 }
+
+// TestLatencyMarker: the marker paints the band's right end white in the
+// stream, and its send time is noted per stream.
+func TestLatencyMarker(t *testing.T) {
+	s := startSim(t, Config{Cameras: 1, NoAuth: true})
+	c := s.Cameras()[0]
+	sp := specs[Sub]
+	spot := func(band []byte) byte { return band[8*sp.Width+sp.Width-30] } // inside the marker, row 8
+	before := spot(bandPixels(t, c.StreamURI(Sub), sp.Width, 16))
+	if before > 160 {
+		t.Fatalf("marker spot is %d before the marker is on", before)
+	}
+	c.SetMarker(true)
+	time.Sleep(300 * time.Millisecond)
+	sent := c.MarkerSent(Sub)
+	if sent.IsZero() || time.Since(sent) > time.Second {
+		t.Fatalf("marker send time %v", sent)
+	}
+	if v := spot(bandPixels(t, c.StreamURI(Sub), sp.Width, 16)); v < 220 {
+		t.Fatalf("marker spot is %d with the marker on, want white", v)
+	}
+	c.SetMarker(false)
+	time.Sleep(300 * time.Millisecond)
+	if v := spot(bandPixels(t, c.StreamURI(Sub), sp.Width, 16)); v > 160 {
+		t.Fatalf("marker spot is %d after the marker went off", v)
+	}
+}

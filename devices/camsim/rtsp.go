@@ -202,9 +202,12 @@ func (f *feeder) run(stop <-chan struct{}) {
 		ntp := time.Now()
 		medi := st.Desc.Medias[0]
 		payloads = au.Payloads
+		marked := false
 		if painter != nil && au.band != nil {
+			var nal []byte
+			nal, marked = painter.slice(au.band, f.cam)
 			buf = append(buf[:0], au.prePayloads...)
-			buf = packetizeNAL(painter.slice(au.band, f.cam), buf)
+			buf = packetizeNAL(nal, buf)
 			buf = append(buf, au.restPayloads...)
 			payloads = buf
 		}
@@ -220,6 +223,9 @@ func (f *feeder) run(stop <-chan struct{}) {
 			if err := st.WritePacketRTPWithNTP(medi, p, ntp); err != nil {
 				break // the stream closed under us (reboot); try again next frame
 			}
+		}
+		if marked {
+			f.cam.noteMarkerSent(f.kind, time.Now())
 		}
 	}
 }
