@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -210,11 +211,24 @@ func runGUI(g globalFlags, stderr io.Writer) int {
 	if a.Demo != nil {
 		title = "Nightjar (demo cameras)"
 	}
+	var onTile func(int, *image.RGBA, image.Rectangle)
+	if path := os.Getenv("NIGHTJAR_MARKER_PROBE"); path != "" { // for 'bench latency'
+		if f, err := os.Create(path); err == nil {
+			defer f.Close()
+			probe := &markerProbe{out: f}
+			onTile = func(stream int, img *image.RGBA, r image.Rectangle) {
+				if stream == 0 {
+					probe.check(img, r)
+				}
+			}
+		}
+	}
 	err = ui.Run(ctx, &guiServices{a}, ui.WindowConfig{
-		Title:   title,
-		Version: versionString(),
-		DataDir: a.DataDir,
-		Actions: ui.Actions{TryDemo: relaunchDemo(a)},
+		OnTileDrawn: onTile,
+		Title:       title,
+		Version:     versionString(),
+		DataDir:     a.DataDir,
+		Actions:     ui.Actions{TryDemo: relaunchDemo(a)},
 		OnWallStats: func(fps []float64) {
 			a.Log.Debug("wall", "shown_fps", fmt.Sprintf("%.1f", fps))
 		},

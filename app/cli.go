@@ -52,6 +52,7 @@ Commands:
   bench camsim        measure the simulator's CPU and memory
   bench live          measure the live wall against bare libmpv and mpv windows (needs X)
   bench record        measure recording against ffmpeg -c copy on the same streams
+  bench latency       measure glass-to-glass latency of the wall against libmpv (needs X)
   version             print the version
   help                print this help
 

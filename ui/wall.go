@@ -124,7 +124,11 @@ type Wall struct {
 	// "all tiles live" once every visible tile has drawn a frame, and
 	// "main stream shown" with the time since a tile was asked to fill
 	// the wall. It is called on the paint thread and must not block.
-	OnEvent      func(what string, d time.Duration)
+	OnEvent func(what string, d time.Duration)
+	// OnTileDrawn, when set before the first paint, sees every tile drawn
+	// into the wall's image, as it goes to the screen (for latency
+	// probes). It runs on the paint path and must be quick.
+	OnTileDrawn  func(stream int, img *image.RGBA, r image.Rectangle)
 	created      time.Time
 	allLive      bool
 	fullAsked    time.Time
@@ -541,6 +545,9 @@ func (w *Wall) generate(pw, ph int) image.Image {
 			}
 			src.Render(w.buf, r)
 			w.renders[sl.stream].Add(1)
+			if w.OnTileDrawn != nil {
+				w.OnTileDrawn(sl.stream, w.buf, r)
+			}
 			w.greyed[sl.stream] = false
 		} else if !w.greyed[sl.stream] {
 			greyOut(w.buf, r)

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image"
 	"strings"
 	"time"
 
@@ -47,6 +48,8 @@ type WindowConfig struct {
 	OnWallStats func(fps []float64)
 	// OnWallEvent, when set, hears the wall's timing milestones.
 	OnWallEvent func(what string, d time.Duration)
+	// OnTileDrawn, when set, sees each tile drawn on the wall.
+	OnTileDrawn func(stream int, img *image.RGBA, r image.Rectangle)
 }
 
 // Page names, in navigation order.
@@ -196,6 +199,7 @@ func (w *MainWindow) livePage() fyne.CanvasObject {
 	if streams := w.svc.LiveStreams(); len(streams) > 0 {
 		w.wall = NewWall(streams)
 		w.wall.OnEvent = w.cfg.OnWallEvent
+		w.wall.OnTileDrawn = w.cfg.OnTileDrawn
 		return newLivePage(w, w.wall)
 	}
 	msg := fmt.Sprintf("The live wall of your %d cameras will be here: 1, 2×2, 3×3 and 4×4 layouts, fullscreen on double-click, PTZ from the keyboard. The Cameras page lists them now.", n)
