@@ -51,6 +51,10 @@ func benchLatency(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, fmt.Errorf("wall: %w", err), "")
 	}
+	floor, err := latencyOfLive(cam, *samples)
+	if err != nil {
+		return fail(stderr, fmt.Errorf("floor: %w", err), "")
+	}
 	base, err := latencyOfMPV(cam, *samples)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("baseline: %w", err), "")
@@ -60,7 +64,7 @@ func benchLatency(args []string, stdout, stderr io.Writer) int {
 	for _, r := range []struct {
 		name string
 		d    []time.Duration
-	}{{"baseline: libmpv, mpv's default caching", base}, {"nightjar wall", wall}} {
+	}{{"baseline: libmpv, mpv's default caching", base}, {"floor: the wall's live player, no UI", floor}, {"nightjar wall", wall}} {
 		p50, p95, mx := percentiles(r.d)
 		if os.Getenv("NIGHTJAR_BENCH_VERBOSE") != "" {
 			fmt.Fprintln(stderr, r.name, r.d)
@@ -142,6 +146,46 @@ func latencyOfWall(exe string, sim *camsim.Sim, n int) ([]time.Duration, error) 
 	return d, nil
 }
 
+// latencyOfLive plays the sub stream in the wall's own live player,
+// rendering into memory with no UI.
+func latencyOfLive(cam *camsim.Camera, n int) ([]time.Duration, error) {
+	l, err := player.NewLive(player.LiveOptions{URL: cam.StreamURI(camsim.Sub)})
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	return probeRounds(cam, n, l.Frames(), l.Render)
+}
+
+// probeRounds renders every new frame into a tile-sized image, probes it,
+// and runs the marker rounds.
+func probeRounds(cam *camsim.Camera, n int, frames <-chan struct{}, render func(*image.RGBA, image.Rectangle) error) ([]time.Duration, error) {
+	probe := &markerProbe{}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		img := image.NewRGBA(image.Rect(0, 0, 447, 251))
+		for {
+			select {
+			case <-stop:
+				return
+			case <-frames:
+				if render(img, img.Bounds()) == nil {
+					probe.check(img, img.Bounds())
+				}
+			}
+		}
+	}()
+	defer func() { close(stop); <-done }()
+	time.Sleep(4 * time.Second)
+	d := markerRounds(cam, n, probe.times)
+	if len(d) < n/2 {
+		return d, fmt.Errorf("only %d of %d markers were seen", len(d), n)
+	}
+	return d, nil
+}
+
 // latencyOfMPV plays the sub stream in libmpv with its default cache and
 // demuxer settings, rendering into memory at the wall's tile size.
 func latencyOfMPV(cam *camsim.Camera, n int) ([]time.Duration, error) {
@@ -153,30 +197,7 @@ func latencyOfMPV(cam *camsim.Camera, n int) ([]time.Duration, error) {
 	if err := core.Command("loadfile", cam.StreamURI(camsim.Sub)); err != nil {
 		return nil, err
 	}
-	probe := &markerProbe{}
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		img := image.NewRGBA(image.Rect(0, 0, 447, 251))
-		for {
-			select {
-			case <-stop:
-				return
-			case <-core.Frames():
-				if core.Render(img, img.Bounds()) == nil {
-					probe.check(img, img.Bounds())
-				}
-			}
-		}
-	}()
-	defer func() { close(stop); <-done }()
-	time.Sleep(4 * time.Second)
-	d := markerRounds(cam, n, probe.times)
-	if len(d) < n/2 {
-		return d, fmt.Errorf("libmpv showed only %d of %d markers", len(d), n)
-	}
-	return d, nil
+	return probeRounds(cam, n, core.Frames(), core.Render)
 }
 
 func percentiles(d []time.Duration) (p50, p95, mx time.Duration) {

@@ -80,9 +80,12 @@ var lowLatency = CoreOptions{
 	"profile":                "low-latency",
 	"cache":                  "no",
 	"demuxer-readahead-secs": "0",
-	"hwdec":                  hwdec(),
-	"rtsp-transport":         "tcp",
-	"network-timeout":        "5",
+	// Show each frame as soon as it is decoded instead of pacing it by its
+	// timestamp: pacing keeps whatever delay the start-up had for good.
+	"untimed":         "yes",
+	"hwdec":           hwdec(),
+	"rtsp-transport":  "tcp",
+	"network-timeout": "5",
 }
 
 // hwdec turns on hardware decoding (copied back for the software
