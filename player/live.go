@@ -149,7 +149,8 @@ func (l *Live) run(ctx context.Context) {
 	backoff := time.Second
 	load := func() { l.core.Command("loadfile", l.opts.URL) }
 	load()
-	var retry <-chan time.Time
+	var retry, pace <-chan time.Time
+	const settle = 2 * time.Second
 	for ctx.Err() == nil {
 		ev := l.core.WaitEvent(0.25)
 		if ev == nil {
@@ -160,6 +161,7 @@ func (l *Live) run(ctx context.Context) {
 			if l.core.Property("video-params/w") != "" {
 				l.setState(StatePlaying)
 				backoff = time.Second
+				pace = time.After(settle)
 			}
 		case mpv.EventEnd:
 			if ctx.Err() != nil {
@@ -174,7 +176,11 @@ func (l *Live) run(ctx context.Context) {
 		select {
 		case <-retry:
 			retry = nil
+			l.core.SetProperty("untimed", "yes")
 			load()
+		case <-pace:
+			pace = nil
+			l.core.SetProperty("untimed", "no")
 		default:
 		}
 		l.trackArrival()
