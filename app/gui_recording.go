@@ -20,7 +20,7 @@ func (s *guiServices) RecordSettings(id string) (ui.RecordForm, error) {
 
 func recordFormOf(r catalog.RecordSettings) ui.RecordForm {
 	f := ui.RecordForm{Mode: r.Mode, Stream: r.Stream, PreRoll: r.PreRoll, PostRoll: r.PostRoll,
-		RetentionDays: int(r.Retention / (24 * time.Hour)), FromHour: 8, ToHour: 18}
+		Retention: r.Retention, FromHour: 8, ToHour: 18}
 	if f.Mode == catalog.RecordOff {
 		f.Mode = ui.ModeOff
 	}
@@ -47,7 +47,7 @@ func recordFormOf(r catalog.RecordSettings) ui.RecordForm {
 
 func recordSettingsOf(f ui.RecordForm) catalog.RecordSettings {
 	r := catalog.RecordSettings{Mode: f.Mode, Stream: f.Stream, PreRoll: f.PreRoll, PostRoll: f.PostRoll,
-		Retention: time.Duration(f.RetentionDays) * 24 * time.Hour}
+		Retention: f.Retention}
 	if r.Mode == ui.ModeOff {
 		r.Mode = catalog.RecordOff
 	}
@@ -142,4 +142,29 @@ func recordingRate(recent []catalog.Segment, recording func(id string) bool) flo
 		rate += float64(a.bytes) / a.dur.Seconds() * 86400
 	}
 	return rate
+}
+
+// StorageLimits implements ui.RecordingService.
+func (s *guiServices) StorageLimits() (int64, int64, error) {
+	st, err := s.a.DB.Settings()
+	reserve := st.Reserve
+	if reserve == 0 {
+		reserve = recording.DefaultReserve
+	}
+	return st.RecordingCap, max(reserve, 0), err
+}
+
+// SetStorageLimits implements ui.RecordingService. A zero reserve means
+// the default; the next sweep (within a minute) applies the limits.
+func (s *guiServices) SetStorageLimits(limit, reserve int64) error {
+	st, err := s.a.DB.Settings()
+	if err != nil {
+		return err
+	}
+	st.RecordingCap, st.Reserve = limit, reserve
+	if err := s.a.DB.PutSettings(st); err != nil {
+		return err
+	}
+	s.a.Log.Info("storage limits changed", "cap", limit, "reserve", reserve)
+	return nil
 }

@@ -9,7 +9,7 @@ import (
 )
 
 func TestRecordFormRoundTrip(t *testing.T) {
-	f := ui.RecordForm{Mode: ui.ModeScheduled, Stream: "sub", RetentionDays: 14, PreRoll: 5 * time.Second,
+	f := ui.RecordForm{Mode: ui.ModeScheduled, Stream: "sub", Retention: 14 * 24 * time.Hour, PreRoll: 5 * time.Second,
 		PostRoll: 30 * time.Second, FromHour: 18, ToHour: 23}
 	f.Days[1], f.Days[5] = true, true
 	r := recordSettingsOf(f)

@@ -26,11 +26,11 @@ const (
 type RecordForm struct {
 	Mode   string // one of the Mode* constants
 	Stream string // "main" or "sub"
-	// RetentionDays keeps footage this many days; 0 keeps it until the disk
-	// needs the space.
-	RetentionDays int
-	PreRoll       time.Duration
-	PostRoll      time.Duration
+	// Retention keeps footage this long; 0 keeps it until the disk needs
+	// the space.
+	Retention time.Duration
+	PreRoll   time.Duration
+	PostRoll  time.Duration
 	// Days and the hour range [FromHour, ToHour) make the weekly schedule;
 	// Days[0] is Sunday.
 	Days             [7]bool
@@ -42,6 +42,10 @@ type RecordingService interface {
 	RecordSettings(id string) (RecordForm, error)
 	SetRecordSettings(id string, f RecordForm) error
 	StorageUsage(ctx context.Context) (StorageUsage, error)
+	// StorageLimits returns the disk cap (0: none) and the free-space
+	// reserve, in bytes.
+	StorageLimits() (limit, reserve int64, err error)
+	SetStorageLimits(limit, reserve int64) error
 }
 
 // StorageUsage is the recordings disk as the Settings page shows it.
@@ -95,10 +99,8 @@ func (v *camerasView) showRecordSettings(r CameraRow) {
 		stream.SetSelected("Sub stream (less disk)")
 	}
 	keep := widget.NewEntry()
-	keep.SetPlaceHolder("0 = until the disk needs the space")
-	if f.RetentionDays > 0 {
-		keep.SetText(strconv.Itoa(f.RetentionDays))
-	}
+	keep.SetPlaceHolder("e.g. 30 d or 12 h; empty keeps until the disk needs the space")
+	keep.SetText(formatRetention(f.Retention))
 	pre := widget.NewSelect([]string{"0 s", "2 s", "5 s", "10 s"}, nil)
 	pre.SetSelected(fmt.Sprintf("%d s", int(f.PreRoll.Seconds())))
 	if pre.Selected == "" {
@@ -127,7 +129,7 @@ func (v *camerasView) showRecordSettings(r CameraRow) {
 	items := []*widget.FormItem{
 		widget.NewFormItem("Record", mode),
 		widget.NewFormItem("Stream", stream),
-		widget.NewFormItem("Keep (days)", keep),
+		widget.NewFormItem("Keep for", keep),
 		widget.NewFormItem("Pre-roll", pre),
 		widget.NewFormItem("Post-roll", post),
 		widget.NewFormItem("Schedule days", container.NewHBox(dayChecks...)),
@@ -146,14 +148,12 @@ func (v *camerasView) showRecordSettings(r CameraRow) {
 		if strings.HasPrefix(stream.Selected, "Sub") {
 			out.Stream = "sub"
 		}
-		if s := strings.TrimSpace(keep.Text); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 0 || n > 3650 {
-				v.showError("Saving record settings", fmt.Errorf("keep must be a number of days from 0 to 3650"))
-				return
-			}
-			out.RetentionDays = n
+		ret, err := parseRetention(keep.Text)
+		if err != nil {
+			v.showError("Saving record settings", err)
+			return
 		}
+		out.Retention = ret
 		out.PreRoll = parseSeconds(pre.Selected)
 		out.PostRoll = parseSeconds(post.Selected)
 		for i, c := range days {
@@ -202,4 +202,85 @@ func storageText(u StorageUsage) string {
 		s += fmt.Sprintf(" %d segments are damaged: run 'nightjar recordings verify'.", u.Damaged)
 	}
 	return s
+}
+
+// parseRetention reads "30", "30 d" (days) or "12 h" (hours); empty is 0.
+func parseRetention(s string) (time.Duration, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return 0, nil
+	}
+	unit := 24 * time.Hour
+	switch {
+	case strings.HasSuffix(s, "h"):
+		unit, s = time.Hour, strings.TrimSpace(strings.TrimSuffix(s, "h"))
+	case strings.HasSuffix(s, "d"):
+		s = strings.TrimSpace(strings.TrimSuffix(s, "d"))
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || time.Duration(n)*unit > 3650*24*time.Hour {
+		return 0, fmt.Errorf("keep for takes days (30 d) or hours (12 h), up to 10 years")
+	}
+	return time.Duration(n) * unit, nil
+}
+
+// formatRetention writes a retention for the Keep field.
+func formatRetention(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return ""
+	case d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%d d", d/(24*time.Hour))
+	default:
+		return fmt.Sprintf("%d h", (d+time.Hour-1)/time.Hour)
+	}
+}
+
+// parseGB reads a size in GB; empty is 0.
+func parseGB(s string) (int64, error) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(strings.ToUpper(s)), "GB"))
+	if s == "" {
+		return 0, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 || v > 1e6 {
+		return 0, fmt.Errorf("%q is not a size in GB", s)
+	}
+	return int64(v * 1e9), nil
+}
+
+func formatGB(b int64) string {
+	if b <= 0 {
+		return ""
+	}
+	return strconv.FormatFloat(float64(b)/1e9, 'f', -1, 64)
+}
+
+// storageLimitsForm edits the disk cap and the reserve.
+func (w *MainWindow) storageLimitsForm(svc RecordingService) fyne.CanvasObject {
+	limit, reserve := widget.NewEntry(), widget.NewEntry()
+	limit.SetPlaceHolder("no cap")
+	reserve.SetPlaceHolder("1")
+	if l, r, err := svc.StorageLimits(); err == nil {
+		limit.SetText(formatGB(l))
+		reserve.SetText(formatGB(r))
+	}
+	status := widget.NewLabel("")
+	save := widget.NewButton("Save limits", func() {
+		l, err1 := parseGB(limit.Text)
+		r, err2 := parseGB(reserve.Text)
+		if err1 != nil || err2 != nil {
+			status.SetText("Sizes are in GB, for example 500 or 1.5.")
+			return
+		}
+		if err := svc.SetStorageLimits(l, r); err != nil {
+			status.SetText("Could not save: " + err.Error())
+			return
+		}
+		status.SetText("Saved. The oldest footage goes first when a limit is reached.")
+		w.refreshStorage()
+	})
+	return container.NewVBox(
+		container.NewGridWithColumns(4, widget.NewLabel("Cap all footage at (GB)"), limit, widget.NewLabel("Keep free on disk (GB)"), reserve),
+		container.NewHBox(save, status))
 }

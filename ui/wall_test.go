@@ -294,3 +294,20 @@ func TestRecordKeyTogglesAndShowsDot(t *testing.T) {
 		t.Fatalf("after second R: on=%v mark=%q toast=%q", on, w.RecordText(0), w.ToastText())
 	}
 }
+
+func TestParseRetention(t *testing.T) {
+	for in, want := range map[string]time.Duration{"": 0, "30": 30 * 24 * time.Hour, "30 d": 30 * 24 * time.Hour, "12h": 12 * time.Hour, " 2 H ": 2 * time.Hour} {
+		got, err := parseRetention(in)
+		if err != nil || got != want {
+			t.Errorf("parseRetention(%q) = %v, %v; want %v", in, got, err, want)
+		}
+		if back, _ := parseRetention(formatRetention(got)); back != got {
+			t.Errorf("format/parse of %v gives %v", got, back)
+		}
+	}
+	for _, bad := range []string{"x", "-1", "5 w", "99999 d"} {
+		if _, err := parseRetention(bad); err == nil {
+			t.Errorf("parseRetention(%q) accepted", bad)
+		}
+	}
+}

@@ -262,6 +262,9 @@ func (w *MainWindow) settingsPage() fyne.CanvasObject {
 		widget.NewFormItem("Version", widget.NewLabel(w.cfg.Version)),
 		widget.NewFormItem("Shortcuts", widget.NewLabel("Ctrl+Q quit · F11 fullscreen")),
 	)
+	if svc, ok := w.svc.(RecordingService); ok {
+		form.AppendItem(widget.NewFormItem("Limits", w.storageLimitsForm(svc)))
+	}
 	return container.NewVBox(widget.NewLabelWithStyle(PageSettings, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), form)
 }
 

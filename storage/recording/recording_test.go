@@ -380,3 +380,34 @@ func TestPreRollStartsBeforeTheTrigger(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDriftingCameraClockYieldsToLocal: a camera whose RTP clock runs 20 %
+// fast would stretch its footage; the recorder notices and keeps the
+// segment timeline on the local clock.
+func TestDriftingCameraClockYieldsToLocal(t *testing.T) {
+	fx := newFixture(t)
+	r := &Recorder{Store: fx.store, CameraID: "cam1", SegmentLength: 5 * time.Second}
+	r.SetWant(true, "continuous")
+	params, aus := clipFrames(t, "sub-view0.h264")
+	r.Start([]Track{{Codec: CodecH264, Params: params, Width: 640, Height: 360}})
+	start := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	step := time.Second / 15
+	const frames = 15 * 30 // 30 s of local time
+	for i := 0; i < frames; i++ {
+		arrived := time.Duration(i) * step
+		camera := arrived * 12 / 10 // the camera's clock runs 20 % fast
+		r.WriteFrame(Frame{Track: 0, PTS: camera, AU: aus[i%len(aus)], Arrived: start.Add(arrived)})
+	}
+	r.Close()
+	rows, _ := fx.db.Segments(catalog.SegmentFilter{})
+	last := rows[len(rows)-1]
+	// Without the correction the footage would end 6 s in the future.
+	if end := last.End().Sub(start); end > 32*time.Second || end < 28*time.Second {
+		t.Fatalf("footage of 30 s of local time ends at %v", end)
+	}
+	for _, row := range rows {
+		if _, err := fx.store.Verify(context.Background(), row); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
