@@ -101,7 +101,7 @@ func (v *camerasView) showRecordSettings(r CameraRow) {
 	keep := widget.NewEntry()
 	keep.SetPlaceHolder("e.g. 30 d or 12 h; empty keeps until the disk needs the space")
 	keep.SetText(formatRetention(f.Retention))
-	pre := widget.NewSelect([]string{"0 s", "2 s", "5 s", "10 s"}, nil)
+	pre := widget.NewSelect([]string{"2 s", "5 s", "10 s"}, nil)
 	pre.SetSelected(fmt.Sprintf("%d s", int(f.PreRoll.Seconds())))
 	if pre.Selected == "" {
 		pre.SetSelected("5 s")
@@ -253,7 +253,7 @@ func formatGB(b int64) string {
 	if b <= 0 {
 		return ""
 	}
-	return strconv.FormatFloat(float64(b)/1e9, 'f', -1, 64)
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", float64(b)/1e9), "0"), ".")
 }
 
 // storageLimitsForm edits the disk cap and the reserve.
