@@ -345,5 +345,6 @@ func cameraRow(c catalog.Camera) ui.CameraRow {
 		ID: c.ID, Name: c.Name, Group: c.Group, Address: logging.RedactURL(c.DeviceURL),
 		MainURI: logging.RedactURL(c.MainURI), SubURI: logging.RedactURL(c.SubURI), PTZ: c.PTZ,
 		Model: strings.TrimSpace(c.Manufacturer + " " + c.Model), FactoryPassword: c.FactoryPassword,
+		RecordMode: c.Record.Mode,
 	}
 }

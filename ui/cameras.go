@@ -23,6 +23,8 @@ type CameraRow struct {
 	Model           string
 	PTZ             bool
 	FactoryPassword bool
+	// RecordMode is one of the Mode* constants, "" for off.
+	RecordMode string
 }
 
 // FoundCamera is a discovery result.
@@ -131,6 +133,9 @@ func (v *camerasView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	if r.PTZ {
 		name += "  (PTZ)"
+	}
+	if l := recordModeLabel(r.RecordMode); l != "" {
+		name += "  · records " + l
 	}
 	texts.Objects[0].(*widget.Label).SetText(name)
 	addr := r.Address

@@ -167,7 +167,9 @@ func (v *camerasView) showRecordSettings(r CameraRow) {
 		}
 		if err := svc.SetRecordSettings(r.ID, out); err != nil {
 			v.showError("Saving record settings of "+r.Name, err)
+			return
 		}
+		v.reload()
 	}, v.w.win)
 }
 
@@ -283,4 +285,19 @@ func (w *MainWindow) storageLimitsForm(svc RecordingService) fyne.CanvasObject {
 	return container.NewVBox(
 		container.NewGridWithColumns(4, widget.NewLabel("Cap all footage at (GB)"), limit, widget.NewLabel("Keep free on disk (GB)"), reserve),
 		container.NewHBox(save, status))
+}
+
+// recordModeLabel is a camera list's short word for a record mode.
+func recordModeLabel(mode string) string {
+	switch mode {
+	case ModeContinuous:
+		return "continuously"
+	case ModeScheduled:
+		return "on schedule"
+	case ModeEvent:
+		return "on motion"
+	case ModeManual:
+		return "by hand"
+	}
+	return ""
 }
