@@ -187,6 +187,23 @@ func TestAgeCLIDecryptsASegment(t *testing.T) {
 	if len(info.Streams) != 1 || info.Streams[0].Codec != "h264" || d < 2*time.Second {
 		t.Fatalf("age-decrypted segment: %+v, %v", info, d)
 	}
+
+	// Removing the camera with its recordings leaves no footage behind.
+	if out, err := exec.Command(bin, "--data-dir", dir, "cameras", "remove", id, "--delete-recordings").CombinedOutput(); err != nil {
+		t.Fatalf("remove: %v\n%s", err, out)
+	}
+	list, _ = exec.Command(bin, "--data-dir", dir, "recordings", "list", "--json").Output()
+	got.Segments = nil
+	json.Unmarshal(list, &got)
+	if len(got.Segments) != 0 {
+		t.Errorf("%d segments left after removing the camera with its recordings", len(got.Segments))
+	}
+	filepath.WalkDir(filepath.Join(dir, "recordings"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			t.Errorf("file left: %s", p)
+		}
+		return nil
+	})
 }
 
 // TestKillNineCycles kills the recorder with SIGKILL at random moments and
