@@ -262,6 +262,9 @@ func TestE2EDemoWallShowsMovingVideo(t *testing.T) {
 	}
 	t4 := tileRect(3, 4, wallArea.Dx(), wallArea.Dy()).Add(wallArea.Min)
 	xdo(t, "mousemove", fmt.Sprint((t4.Min.X+t4.Max.X)/2), fmt.Sprint((t4.Min.Y+t4.Max.Y)/2), "click", "1")
+	// The wall also takes double clicks, so a single click selects only
+	// once the double-click time has passed.
+	time.Sleep(600 * time.Millisecond)
 	xdo(t, "key", "r")
 	deadline = time.Now().Add(10 * time.Second)
 	for {
