@@ -181,6 +181,7 @@ func hintFor(err error) string {
 }
 
 func runGUI(g globalFlags, stderr io.Writer) int {
+	softwareGLSingleThread()
 	if g.demoIfEmpty && !g.demo {
 		empty, err := catalogueEmpty(g)
 		if err != nil {
@@ -346,5 +347,16 @@ func cameraRow(c catalog.Camera) ui.CameraRow {
 		MainURI: logging.RedactURL(c.MainURI), SubURI: logging.RedactURL(c.SubURI), PTZ: c.PTZ,
 		Model: strings.TrimSpace(c.Manufacturer + " " + c.Model), FactoryPassword: c.FactoryPassword,
 		RecordMode: c.Record.Mode,
+	}
+}
+
+// softwareGLSingleThread asks Mesa's software rasterizer (llvmpipe), when it
+// is the one in use, to draw on the calling thread. The wall uploads one
+// composed image per repaint, and handing that to rasterizer threads cost
+// more than it saved: about a fifth of the wall's CPU on a 2-core machine
+// (bench live). GPU drivers ignore the variable; a user's own setting wins.
+func softwareGLSingleThread() {
+	if _, set := os.LookupEnv("LP_NUM_THREADS"); !set {
+		os.Setenv("LP_NUM_THREADS", "0")
 	}
 }
