@@ -72,12 +72,19 @@ type Recorder struct {
 	video    int // index of the video track, -1 without one
 	want     bool
 	trigger  string
-	ring     []Frame
+	ring     []ringFrame
 	cur      *segment
 	session  clockAnchor
 	failed   error // sticky write error, cleared by Resume
 	lastSeg  catalog.Segment
 	segments int
+}
+
+// ringFrame is a frame in the pre-roll ring, with its keyframe flag worked
+// out once on arrival.
+type ringFrame struct {
+	Frame
+	key bool
 }
 
 type clockAnchor struct {
@@ -218,11 +225,11 @@ func (r *Recorder) WriteFrame(f Frame) {
 	}
 	if r.cur == nil {
 		// Start on the oldest keyframe of the ring, or on this one.
-		pending := append(r.ring, f)
+		pending := append(r.ring, ringFrame{f, key})
 		r.ring = nil
 		start := -1
 		for i, g := range pending {
-			if g.Track == r.video && r.isKey(g) {
+			if g.key {
 				start = i
 				break
 			}
@@ -231,14 +238,11 @@ func (r *Recorder) WriteFrame(f Frame) {
 			r.keepInRing(f, key)
 			return
 		}
-		if start < 0 {
-			start = 0
-		}
-		for _, g := range pending[start:] {
+		for _, g := range pending[max(start, 0):] {
 			if r.failed != nil {
 				return
 			}
-			r.write(g, g.Track == r.video && r.isKey(g))
+			r.write(g.Frame, g.key)
 		}
 		return
 	}
@@ -289,11 +293,11 @@ func (r *Recorder) keepInRing(f Frame, key bool) {
 	if pre <= 0 {
 		return
 	}
-	r.ring = append(r.ring, f)
+	r.ring = append(r.ring, ringFrame{f, key})
 	// Drop from the front while a later keyframe still covers the window.
 	cut := 0
 	for i, g := range r.ring {
-		if i > 0 && g.Track == r.video && r.isKey(g) && f.PTS-g.PTS >= pre {
+		if i > 0 && g.key && f.PTS-g.PTS >= pre {
 			cut = i
 		}
 	}
@@ -304,7 +308,6 @@ func (r *Recorder) keepInRing(f Frame, key bool) {
 	for len(r.ring) > 1 && f.PTS-r.ring[0].PTS > pre+5*time.Second {
 		r.ring = r.ring[1:]
 	}
-	_ = key
 }
 
 func (r *Recorder) isKey(f Frame) bool {
