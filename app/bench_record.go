@@ -24,6 +24,7 @@ import (
 	"nightjar/devices/ingest"
 	"nightjar/storage/catalog"
 	"nightjar/storage/recording"
+	"nightjar/storage/secrets"
 )
 
 // benchRecord records N simulated main streams with Nightjar's recorder
@@ -92,7 +93,7 @@ func benchRecord(args []string, stdout, stderr io.Writer) int {
 	}
 	defer db.Close()
 	store := &recording.Store{Dir: filepath.Join(tmp, "recordings"), DB: db,
-		Keys: recording.NewKeys(&memKeyring{}, "bench", db)}
+		Keys: recording.NewKeys(&secrets.Store{Backend: &secrets.Memory{}}, "bench", db)}
 	runtime.GC()
 	rss0 := procRSSMB(os.Getpid())
 	var wg sync.WaitGroup

@@ -52,32 +52,6 @@ type camRecorder struct {
 	motionT time.Time // when motion last went off
 }
 
-// memKeyring holds the demo's master key in memory: a demo never writes
-// into the user's keyring.
-type memKeyring struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (k *memKeyring) Get(_ context.Context, key string) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if v, ok := k.m[key]; ok {
-		return v, nil
-	}
-	return "", fmt.Errorf("%s: %w", key, secrets.ErrNotFound)
-}
-
-func (k *memKeyring) Set(_ context.Context, key, v string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.m == nil {
-		k.m = map[string]string{}
-	}
-	k.m[key] = v
-	return nil
-}
-
 // recordingStore opens the store on the data directory. Demo mode keys it
 // with an in-memory master key.
 func (a *App) recordingStore() *recording.Store {
@@ -86,12 +60,9 @@ func (a *App) recordingStore() *recording.Store {
 		if err != nil {
 			a.Log.Error("read install id", "err", err) // Keys then fail with the keyring's error
 		}
-		var ring interface {
-			Get(context.Context, string) (string, error)
-			Set(context.Context, string, string) error
-		} = a.Secrets
-		if a.Demo != nil {
-			ring = &memKeyring{}
+		ring := a.Secrets
+		if a.Demo != nil { // a demo never writes into the user's keyring
+			ring = &secrets.Store{Backend: &secrets.Memory{}}
 		}
 		a.store = &recording.Store{
 			Dir:  filepath.Join(a.DataDir, "recordings"),

@@ -2,10 +2,8 @@ package recording
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,37 +12,10 @@ import (
 	"nightjar/storage/secrets"
 )
 
-// memRing is an in-memory keyring for unit tests; the real keyring is
-// exercised by the app's end-to-end tests.
-type memRing struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (k *memRing) Get(_ context.Context, key string) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	v, ok := k.m[key]
-	if !ok {
-		return "", secrets.ErrNotFound
-	}
-	return v, nil
-}
-
-func (k *memRing) Set(_ context.Context, key, v string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.m == nil {
-		k.m = map[string]string{}
-	}
-	k.m[key] = v
-	return nil
-}
-
 type fixture struct {
 	dir   string
 	db    *catalog.DB
-	ring  *memRing
+	ring  *secrets.Store
 	store *Store
 	now   time.Time
 }
@@ -57,7 +28,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	fx := &fixture{dir: dir, db: db, ring: &memRing{}, now: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)}
+	fx := &fixture{dir: dir, db: db, ring: &secrets.Store{Backend: &secrets.Memory{}}, now: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)}
 	fx.store = &Store{Dir: filepath.Join(dir, "recordings"), DB: db, Keys: NewKeys(fx.ring, "mk", db),
 		Now: func() time.Time { return fx.now }}
 	return fx

@@ -18,6 +18,7 @@ import (
 	"filippo.io/age"
 
 	"nightjar/storage/catalog"
+	"nightjar/storage/secrets"
 )
 
 func TestRecordVerifyAndPlay(t *testing.T) {
@@ -333,7 +334,7 @@ func TestMasterKeyLossIsReported(t *testing.T) {
 	if _, err := fx.store.Keys.Recipient(context.Background(), "2026-11-20"); err != nil {
 		t.Fatal(err)
 	}
-	keys := NewKeys(&memRing{}, "mk", fx.db) // a wiped keyring
+	keys := NewKeys(&secrets.Store{Backend: &secrets.Memory{}}, "mk", fx.db) // a wiped keyring
 	_, err := keys.Recipient(context.Background(), "2026-11-21")
 	if !errors.Is(err, ErrMasterKeyLost) {
 		t.Fatalf("want ErrMasterKeyLost, got %v", err)
