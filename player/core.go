@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	mpv "github.com/gen2brain/go-mpv"
 )
@@ -21,11 +23,18 @@ type Core struct {
 	rc     *mpv.RenderContext
 	closed bool
 	waits  sync.WaitGroup // WaitEvent calls in flight; Close waits for them
+	// wake is mpv's wakeup pipe, where the platform has one: WaitEvent
+	// waits on it in Go's poller instead of blocking inside libmpv.
+	wake *os.File
 
-	// frames is signalled (without blocking) whenever mpv has a new frame.
-	frames chan struct{}
-	// updates counts mpv's new-frame signals, for the frame rate.
-	updates atomic.Int64
+	// frames is signalled (without blocking) whenever mpv has a new
+	// frame, once Frames has been called.
+	frames    chan struct{}
+	frameOnce sync.Once
+	// updates counts new frames: mpv's signals once Frames has been
+	// called, the HasNewFrame polls that found one before that.
+	updates  atomic.Int64
+	callback atomic.Bool
 }
 
 // CoreOptions are libmpv options applied before initialisation, as
@@ -70,20 +79,36 @@ func NewCore(opts CoreOptions) (*Core, error) {
 		m.TerminateDestroy()
 		return nil, fmt.Errorf("create mpv software render context: %w", err)
 	}
-	c := &Core{m: m, rc: rc, frames: make(chan struct{}, 1)}
-	rc.SetUpdateCallback(func() {
-		c.updates.Add(1)
-		select {
-		case c.frames <- struct{}{}:
-		default:
-		}
-	})
+	c := &Core{m: m, rc: rc, frames: make(chan struct{}, 1), wake: wakeupFile(m.WakeupPipe())}
 	return c, nil
 }
 
 // Frames returns a channel that receives a value when a new frame may be
 // ready. Signals coalesce: a slow reader sees one, not a queue.
-func (c *Core) Frames() <-chan struct{} { return c.frames }
+//
+// The first call registers mpv's update callback, a call from mpv's
+// thread into Go for every frame. A caller that draws on its own clock
+// polls HasNewFrame instead and saves those: each one wakes the Go
+// runtime from idle, and on a 16-tile wall they added up to a tenth of a
+// core.
+func (c *Core) Frames() <-chan struct{} {
+	c.frameOnce.Do(func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.closed {
+			return
+		}
+		c.callback.Store(true)
+		c.rc.SetUpdateCallback(func() {
+			c.updates.Add(1)
+			select {
+			case c.frames <- struct{}{}:
+			default:
+			}
+		})
+	})
+	return c.frames
+}
 
 // Command runs an mpv command such as {"loadfile", url}.
 func (c *Core) Command(args ...string) error {
@@ -115,8 +140,14 @@ func (c *Core) Property(name string) string {
 	return c.m.GetPropertyString(name)
 }
 
-// WaitEvent waits up to timeout seconds for the next mpv event. It does not
-// hold the Core's lock while waiting.
+// WaitEvent waits up to timeout seconds for the next mpv event and returns
+// an EventNone one when none came. It does not hold the Core's lock while
+// waiting.
+//
+// Where mpv has a wakeup pipe (Unix), the wait happens in Go's poller and
+// the calls into libmpv never block. A cgo call that blocks for more than
+// 10 ms makes the Go runtime's monitor thread wake every 20 µs; with one
+// waiting player per tile that cost a tenth of a core on a 16-tile wall.
 func (c *Core) WaitEvent(timeout float64) *mpv.Event {
 	c.mu.Lock()
 	if c.closed {
@@ -124,20 +155,45 @@ func (c *Core) WaitEvent(timeout float64) *mpv.Event {
 		return nil
 	}
 	c.waits.Add(1)
-	m := c.m
+	m, wake := c.m, c.wake
 	c.mu.Unlock()
 	defer c.waits.Done()
-	return m.WaitEvent(timeout)
+	if wake == nil {
+		return m.WaitEvent(timeout)
+	}
+	deadline := time.Now().Add(time.Duration(timeout * float64(time.Second)))
+	var buf [64]byte
+	for {
+		ev := m.WaitEvent(0)
+		if ev.EventID != mpv.EventNone || c.isClosed() || !time.Now().Before(deadline) {
+			return ev
+		}
+		// mpv writes a byte for every new event, and for Wakeup, so an
+		// event that arrived since the call above ends the read at once.
+		wake.SetReadDeadline(deadline)
+		wake.Read(buf[:])
+	}
 }
 
-// HasNewFrame reports whether mpv wants a redraw.
+func (c *Core) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
+}
+
+// HasNewFrame reports whether mpv has a frame not drawn yet. It does not
+// block, and it is cheap enough to call for every tile on every paint.
 func (c *Core) HasNewFrame() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
 		return false
 	}
-	return c.rc.Update()&mpv.RenderUpdateFrame != 0
+	fresh := c.rc.Update()&mpv.RenderUpdateFrame != 0
+	if fresh && !c.callback.Load() {
+		c.updates.Add(1)
+	}
+	return fresh
 }
 
 // Render draws the current frame, scaled to fit r, into dst. r must lie
@@ -191,4 +247,7 @@ func (c *Core) Close() {
 	defer c.mu.Unlock()
 	c.rc.Free()
 	c.m.TerminateDestroy()
+	if c.wake != nil {
+		c.wake.Close()
+	}
 }

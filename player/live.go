@@ -47,7 +47,7 @@ type LiveOptions struct {
 type Stats struct {
 	Codec         string
 	Width, Height int
-	FPSIn         float64 // new frames per second, measured between Stats calls
+	FPSIn         float64 // frames per second decoded (drawn or dropped), measured between Stats calls
 	BitrateKbps   float64 // video bitrate as mpv estimates it
 	LatencyMs     float64 // estimate: what mpv holds buffered ahead
 	Dropped       int     // frames mpv dropped
@@ -137,8 +137,12 @@ func (l *Live) State() (State, time.Time) {
 	return State(l.state.Load()), time.Unix(0, l.since.Load())
 }
 
-// Frames signals when a new frame may be ready to Render.
+// Frames signals when a new frame may be ready to Render. See
+// Core.Frames: a caller with its own clock polls NewFrame instead.
 func (l *Live) Frames() <-chan struct{} { return l.core.Frames() }
+
+// NewFrame reports, without blocking, whether a frame waits to be drawn.
+func (l *Live) NewFrame() bool { return l.core.HasNewFrame() }
 
 // Render draws the latest frame into r of dst.
 func (l *Live) Render(dst *image.RGBA, r image.Rectangle) error { return l.core.Render(dst, r) }
@@ -231,14 +235,16 @@ func (l *Live) Stats() Stats {
 		s.LatencyMs = cache * 1000
 	}
 	fmt.Sscan(c.Property("frame-drop-count"), &s.Dropped)
-	// Frames per second from mpv's new-frame signals since the last call.
-	now, n := time.Now(), c.updates.Load()
+	// Frames per second since the last call: the new frames mpv
+	// announced plus those it dropped because nobody drew them in time, so
+	// a wall that draws a 25 fps stream at 16 Hz still learns it is 25.
+	now, n := time.Now(), c.updates.Load()+int64(s.Dropped)
 	l.statsMu.Lock()
 	if dt := now.Sub(l.statsAt).Seconds(); !l.statsAt.IsZero() && dt <= 0.2 {
 		s.FPSIn = l.lastFPS // too soon for a new measurement
 	} else {
 		if !l.statsAt.IsZero() {
-			s.FPSIn = float64(n-l.statsN) / dt
+			s.FPSIn = max(0, float64(n-l.statsN)/dt) // the drop count restarts with each connection
 		}
 		l.statsAt, l.statsN, l.lastFPS = now, n, s.FPSIn
 	}

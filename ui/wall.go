@@ -36,7 +36,9 @@ type TileStats struct {
 
 // LiveSource is a playing camera stream the wall draws.
 type LiveSource interface {
-	Frames() <-chan struct{}
+	// NewFrame reports, without blocking, whether a frame waits to be
+	// drawn. The wall polls it on its own clock.
+	NewFrame() bool
 	Render(dst *image.RGBA, r image.Rectangle) error
 	State() (TileState, time.Time)
 	Stats() TileStats
@@ -200,9 +202,6 @@ func NewWall(streams []LiveStream) *Wall {
 	}
 	w.ExtendBaseWidget(w)
 	w.setView()
-	for _, s := range streams {
-		go w.watch(s.Source)
-	}
 	go w.tick()
 	return w
 }
@@ -403,17 +402,28 @@ func (w *Wall) freshFlag(src LiveSource) *atomic.Bool {
 	return f.(*atomic.Bool)
 }
 
-func (w *Wall) watch(src LiveSource) {
-	flag := w.freshFlag(src)
-	for {
-		select {
-		case <-w.stop:
-			return
-		case <-src.Frames():
-			flag.Store(true)
-			w.dirty.Store(true)
+// pollFrames marks the shown sources that have a new frame and reports
+// whether any has. Polling on the wall's clock, rather than hearing from
+// every player on every frame, keeps the Go runtime from being woken from
+// idle hundreds of times a second.
+func (w *Wall) pollFrames() bool {
+	w.mu.Lock()
+	srcs := make([]LiveSource, 0, 2*len(w.view))
+	for _, sl := range w.view {
+		srcs = append(srcs, w.streams[sl.stream].Source)
+		if m := w.mains[sl.stream]; m != nil {
+			srcs = append(srcs, m.src)
 		}
 	}
+	w.mu.Unlock()
+	any := false
+	for _, src := range srcs {
+		if src.NewFrame() {
+			w.freshFlag(src).Store(true)
+			any = true
+		}
+	}
+	return any
 }
 
 // tick repaints the wall when frames arrived, at a rate a little above
@@ -429,7 +439,8 @@ func (w *Wall) tick() {
 		case <-w.stop:
 			return
 		case now := <-t.C:
-			repaint := w.dirty.Swap(false)
+			frames := w.pollFrames()
+			repaint := w.dirty.Swap(false) || frames
 			overlays := now.Sub(lastOverlay) >= 250*time.Millisecond
 			if overlays {
 				lastOverlay = now
@@ -603,7 +614,6 @@ func (w *Wall) syncMains(want map[int]bool) {
 				default:
 				}
 				w.mains[i] = &mainStream{src: src, close: closeFn}
-				go w.watch(src)
 			}()
 		}
 	}
@@ -618,7 +628,7 @@ func (w *Wall) syncMains(want map[int]bool) {
 // pendingSource stands in while a main stream opens.
 type pendingSource struct{}
 
-func (pendingSource) Frames() <-chan struct{}                   { return nil }
+func (pendingSource) NewFrame() bool                            { return false }
 func (pendingSource) Render(*image.RGBA, image.Rectangle) error { return nil }
 func (pendingSource) State() (TileState, time.Time)             { return TileConnecting, time.Time{} }
 func (pendingSource) Stats() TileStats                          { return TileStats{} }

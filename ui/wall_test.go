@@ -21,7 +21,7 @@ type fakeSource struct {
 	col   color.RGBA
 }
 
-func (f *fakeSource) Frames() <-chan struct{} { return nil }
+func (f *fakeSource) NewFrame() bool { return false }
 func (f *fakeSource) Render(dst *image.RGBA, r image.Rectangle) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
