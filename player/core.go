@@ -199,9 +199,24 @@ func (c *Core) HasNewFrame() bool {
 // Render draws the current frame, scaled to fit r, into dst. r must lie
 // inside dst.Bounds(). Pixels are opaque after the call.
 func (c *Core) Render(dst *image.RGBA, r image.Rectangle) error {
+	r, err := c.render(dst, r, "rgb0")
+	if err == nil {
+		setOpaque(dst, r)
+	}
+	return err
+}
+
+// RenderBGR is Render with the bytes of each pixel in B, G, R, X order, as
+// an X11 image wants them; the fourth byte is left as it is.
+func (c *Core) RenderBGR(dst *image.RGBA, r image.Rectangle) error {
+	_, err := c.render(dst, r, "bgr0")
+	return err
+}
+
+func (c *Core) render(dst *image.RGBA, r image.Rectangle, format string) (image.Rectangle, error) {
 	r = r.Intersect(dst.Bounds())
 	if r.Empty() {
-		return nil
+		return r, nil
 	}
 	off := dst.PixOffset(r.Min.X, r.Min.Y)
 	end := dst.PixOffset(r.Max.X-1, r.Max.Y-1) + 4
@@ -209,15 +224,14 @@ func (c *Core) Render(dst *image.RGBA, r image.Rectangle) error {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
-		return ErrClosed
+		return r, ErrClosed
 	}
-	err := c.rc.RenderSW(r.Dx(), r.Dy(), dst.Stride, "rgb0", buf)
+	err := c.rc.RenderSW(r.Dx(), r.Dy(), dst.Stride, format, buf)
 	c.mu.Unlock()
 	if err != nil {
-		return fmt.Errorf("render frame: %w", err)
+		return r, fmt.Errorf("render frame: %w", err)
 	}
-	setOpaque(dst, r)
-	return nil
+	return r, nil
 }
 
 func setOpaque(dst *image.RGBA, r image.Rectangle) {

@@ -147,6 +147,9 @@ func (l *Live) NewFrame() bool { return l.core.HasNewFrame() }
 // Render draws the latest frame into r of dst.
 func (l *Live) Render(dst *image.RGBA, r image.Rectangle) error { return l.core.Render(dst, r) }
 
+// RenderBGR draws the latest frame into r of dst in B, G, R, X byte order.
+func (l *Live) RenderBGR(dst *image.RGBA, r image.Rectangle) error { return l.core.RenderBGR(dst, r) }
+
 // run loads the stream and reloads it with backoff whenever it ends.
 func (l *Live) run(ctx context.Context) {
 	defer l.wg.Done()

@@ -98,6 +98,8 @@ type Wall struct {
 	full      int // stream shown alone, or -1
 	showStats bool
 	kb        *wallKeys
+	// overlayStale asks syncNative to paint the overlay texts again.
+	overlayStale bool
 
 	raster   *canvas.Raster
 	overlays []*tileOverlay
@@ -107,18 +109,23 @@ type Wall struct {
 	toastBg  *canvas.Rectangle
 	toastSeq int
 
-	mu     sync.Mutex // guards the render state below (paint thread)
-	buf    *image.RGBA
-	greyed map[int]bool
-	mains  map[int]*mainStream
-	view   []slot  // what generate draws: set on the UI goroutine
-	empty  []rectF // empty tiles of the layout
+	mu  sync.Mutex  // guards the render state below (paint thread)
+	buf *image.RGBA // the raster's image
+	// target is the buffer compose drew into last, and its byte order.
+	target    *image.RGBA
+	targetBGR bool
+	native    *nativeView // the X11 surface, when the wall draws there
+	greyed    map[int]bool
+	mains     map[int]*mainStream
+	view      []slot  // what generate draws: set on the UI goroutine
+	empty     []rectF // empty tiles of the layout
 	// layoutChanged makes the next generate draw every tile.
 	layoutChanged bool
 	shown         map[int]LiveSource // the source each stream was last drawn from
 
 	dirty     atomic.Bool
 	stop      chan struct{}
+	tickDone  chan struct{}
 	once      sync.Once
 	renders   []atomic.Int64 // frames drawn per stream, for the shown fps
 	subWidths []atomic.Int32 // each sub stream's width, cached for generate
@@ -157,7 +164,7 @@ type tileOverlay struct {
 
 // NewWall makes a wall for streams in the smallest grid that holds them.
 func NewWall(streams []LiveStream) *Wall {
-	w := &Wall{created: time.Now(), streams: streams, full: -1, stop: make(chan struct{}), greyed: map[int]bool{}, mains: map[int]*mainStream{}, shown: map[int]LiveSource{}}
+	w := &Wall{created: time.Now(), streams: streams, full: -1, stop: make(chan struct{}), tickDone: make(chan struct{}), greyed: map[int]bool{}, mains: map[int]*mainStream{}, shown: map[int]LiveSource{}}
 	w.layout = layoutFor(len(streams))
 	w.renders = make([]atomic.Int64, len(streams))
 	w.subWidths = make([]atomic.Int32, len(streams))
@@ -225,8 +232,8 @@ func (w *Wall) setView() {
 	w.view, w.empty = v, empty
 	w.greyed = map[int]bool{}
 	w.layoutChanged = true
-	if w.buf != nil {
-		clear(w.buf.Pix) // stale pixels of another layout must not show
+	if w.target != nil {
+		clear(w.target.Pix) // stale pixels of another layout must not show
 	}
 	w.mu.Unlock()
 	w.dirty.Store(true)
@@ -387,6 +394,8 @@ func (w *Wall) StatsShown() bool { return w.showStats }
 func (w *Wall) Close() {
 	w.once.Do(func() {
 		close(w.stop)
+		<-w.tickDone
+		w.closeNative()
 		w.mu.Lock()
 		mains := w.mains
 		w.mains = map[int]*mainStream{}
@@ -430,6 +439,7 @@ func (w *Wall) pollFrames() bool {
 // the fastest visible stream (so no frame is skipped, and none is painted
 // twice), and refreshes the overlays at about 4 Hz.
 func (w *Wall) tick() {
+	defer close(w.tickDone)
 	interval := refreshInterval
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -445,7 +455,10 @@ func (w *Wall) tick() {
 			if overlays {
 				lastOverlay = now
 			}
-			if repaint || overlays {
+			if w.drawNative() {
+				repaint = false
+			}
+			if repaint || overlays || w.native != nil {
 				fyne.Do(func() {
 					if repaint {
 						w.raster.Refresh()
@@ -453,6 +466,7 @@ func (w *Wall) tick() {
 					if overlays {
 						w.updateOverlays()
 					}
+					w.syncNative()
 				})
 			}
 			if now.Sub(lastTune) >= 2*time.Second {
@@ -517,19 +531,43 @@ func (w *Wall) subWidth(i int) int {
 func (w *Wall) generate(pw, ph int) image.Image {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	redrawAll := false
 	if w.buf == nil || w.buf.Bounds().Dx() != pw || w.buf.Bounds().Dy() != ph {
 		w.buf = image.NewRGBA(image.Rect(0, 0, pw, ph))
-		w.greyed = map[int]bool{}
+	}
+	w.compose(w.buf, false)
+	return w.buf
+}
+
+// compose draws the tiles with a new frame (all of them after a layout
+// change or a change of buffer) into buf, in R, G, B, A order or, with
+// bgr, B, G, R, X. A stream that is not playing keeps its last picture,
+// greyed. It returns the rectangles it drew. Called with w.mu held.
+func (w *Wall) compose(buf *image.RGBA, bgr bool) []image.Rectangle {
+	pw, ph := buf.Rect.Dx(), buf.Rect.Dy()
+	redrawAll := false
+	if buf != w.target {
+		// Keep the pictures of stale tiles: carry the old buffer over.
+		if w.target != nil && w.target.Rect.Eq(buf.Rect) {
+			copyPixels(buf, w.target, w.targetBGR != bgr)
+		} else {
+			w.greyed = map[int]bool{}
+		}
+		w.target, w.targetBGR = buf, bgr
 		redrawAll = true
 	}
 	if w.layoutChanged {
 		w.layoutChanged, redrawAll = false, true
 	}
+	var drawn []image.Rectangle
 	if redrawAll {
-		for _, e := range w.empty {
-			fillRect(w.buf, e.pixelRect(pw, ph), color.RGBA{28, 30, 34, 255})
+		bg := color.RGBA{28, 30, 34, 255}
+		if bgr {
+			bg.R, bg.B = bg.B, bg.R
 		}
+		for _, e := range w.empty {
+			fillRect(buf, e.pixelRect(pw, ph), bg)
+		}
+		drawn = append(drawn, buf.Rect)
 	}
 	wantMain := map[int]bool{}
 	for _, sl := range w.view {
@@ -554,20 +592,65 @@ func (w *Wall) generate(pw, ph int) image.Image {
 			if !w.freshFlag(src).Swap(false) && !redrawAll && !switched && !w.greyed[sl.stream] {
 				continue
 			}
-			src.Render(w.buf, r)
+			renderInto(src, buf, r, bgr)
 			w.renders[sl.stream].Add(1)
 			if w.OnTileDrawn != nil {
-				w.OnTileDrawn(sl.stream, w.buf, r)
+				w.OnTileDrawn(sl.stream, buf, r)
 			}
 			w.greyed[sl.stream] = false
+			drawn = append(drawn, r)
 		} else if !w.greyed[sl.stream] {
-			greyOut(w.buf, r)
+			greyOut(buf, r)
 			w.greyed[sl.stream] = true
+			drawn = append(drawn, r)
 		}
 	}
 	w.syncMains(wantMain)
 	w.reportMilestones()
-	return w.buf
+	return drawn
+}
+
+// bgrSource is a LiveSource that can draw in X11's byte order itself.
+type bgrSource interface {
+	RenderBGR(dst *image.RGBA, r image.Rectangle) error
+}
+
+func renderInto(src LiveSource, buf *image.RGBA, r image.Rectangle, bgr bool) {
+	if !bgr {
+		src.Render(buf, r)
+		return
+	}
+	if b, ok := src.(bgrSource); ok {
+		b.RenderBGR(buf, r)
+		return
+	}
+	src.Render(buf, r)
+	swapRB(buf, r)
+}
+
+// swapRB turns R, G, B, A pixels in r into B, G, R, A and back.
+func swapRB(img *image.RGBA, r image.Rectangle) {
+	r = r.Intersect(img.Rect)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := img.Pix[img.PixOffset(r.Min.X, y):][:r.Dx()*4]
+		for i := 0; i < len(row); i += 4 {
+			row[i], row[i+2] = row[i+2], row[i]
+		}
+	}
+}
+
+// copyPixels copies src to dst (the same size), swapping R and B when
+// the two differ in byte order. The copy is opaque.
+func copyPixels(dst, src *image.RGBA, swap bool) {
+	for y := 0; y < dst.Rect.Dy(); y++ {
+		d := dst.Pix[y*dst.Stride:][:dst.Rect.Dx()*4]
+		copy(d, src.Pix[y*src.Stride:][:src.Rect.Dx()*4])
+		if swap {
+			for i := 0; i < len(d); i += 4 {
+				d[i], d[i+2], d[i+3] = d[i+2], d[i], 0xff
+			}
+		}
+	}
 }
 
 // reportMilestones tells OnEvent when every visible tile first showed a
@@ -888,18 +971,28 @@ func (w *Wall) CreateRenderer() fyne.WidgetRenderer {
 type wallRenderer struct{ w *Wall }
 
 func (r *wallRenderer) Objects() []fyne.CanvasObject {
-	objs := []fyne.CanvasObject{r.w.raster}
-	for _, o := range r.w.overlays {
+	if r.w.nativeActive() {
+		// The texts are drawn into the X11 surface, over the video.
+		return []fyne.CanvasObject{r.w.raster}
+	}
+	return append([]fyne.CanvasObject{r.w.raster}, r.w.overlayObjects()...)
+}
+
+// overlayObjects are the texts and boxes drawn over the video.
+func (w *Wall) overlayObjects() []fyne.CanvasObject {
+	var objs []fyne.CanvasObject
+	for _, o := range w.overlays {
 		objs = append(objs, o.bg, o.name, o.warn, o.rec, o.badge, o.stats)
 	}
-	for _, h := range r.w.hints {
+	for _, h := range w.hints {
 		objs = append(objs, h)
 	}
-	return append(objs, r.w.border, r.w.toastBg, r.w.toast)
+	return append(objs, w.border, w.toastBg, w.toast)
 }
 
 func (r *wallRenderer) Layout(size fyne.Size) {
 	w := r.w
+	w.overlayStale = true
 	r.layoutToast(size)
 	w.raster.Resize(size)
 	w.raster.Move(fyne.NewPos(0, 0))

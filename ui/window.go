@@ -200,6 +200,7 @@ func (w *MainWindow) livePage() fyne.CanvasObject {
 		w.wall = NewWall(streams)
 		w.wall.OnEvent = w.cfg.OnWallEvent
 		w.wall.OnTileDrawn = w.cfg.OnTileDrawn
+		w.wall.DrawNatively(w.win, func() bool { return w.liveWall() != nil })
 		return newLivePage(w, w.wall)
 	}
 	msg := fmt.Sprintf("The live wall of your %d cameras will be here: 1, 2×2, 3×3 and 4×4 layouts, fullscreen on double-click, PTZ from the keyboard. The Cameras page lists them now.", n)

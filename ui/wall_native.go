@@ -1,0 +1,204 @@
+package ui
+
+import (
+	"image"
+	"log/slog"
+	"os"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver"
+
+	"nightjar/ui/xsurface"
+)
+
+// nativeView puts the wall's video on an X11 surface (see xsurface) in
+// place of the Fyne raster. The UI goroutine decides where the wall is
+// and whether it may be shown (syncNative); the wall's tick goroutine
+// draws (drawNative).
+type nativeView struct {
+	win    fyne.Window
+	onShow func() bool
+
+	mu     sync.Mutex // guards the fields below
+	surf   *xsurface.Surface
+	place  image.Rectangle // the wall in the window, in pixels; empty: hidden
+	active bool            // the surface shows the video (UI goroutine's view)
+	over   *overlayImage
+	overN  int // bumped with every new overlay
+
+	// the tick goroutine's own
+	video  *image.RGBA // the tiles without overlays, B, G, R, X
+	putN   int         // the overlay last put
+	failed bool
+}
+
+// DrawNatively lets the wall draw its video straight to an X11 child
+// window of win when the platform allows it: with software GL that costs
+// a fraction of a Fyne repaint. onShow says whether the wall is on show
+// (nil: always). Menus and dialogs over the window bring the Fyne drawing
+// back while they are open. NIGHTJAR_WALL_DRAW=fyne turns it off.
+func (w *Wall) DrawNatively(win fyne.Window, onShow func() bool) {
+	if os.Getenv("NIGHTJAR_WALL_DRAW") == "fyne" {
+		return
+	}
+	if onShow == nil {
+		onShow = func() bool { return true }
+	}
+	w.native = &nativeView{win: win, onShow: onShow}
+}
+
+// nativeActive reports whether the X11 surface shows the video.
+func (w *Wall) nativeActive() bool {
+	n := w.native
+	if n == nil {
+		return false
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.active
+}
+
+// NativeDrawing reports whether the wall's video goes to an X11 surface
+// now, for tests and the log.
+func (w *Wall) NativeDrawing() bool { return w.nativeActive() }
+
+// syncNative runs on the UI goroutine: it opens the surface once the
+// window exists, places it over the wall, repaints the overlay texts when
+// they changed, and hands the video back to Fyne while a menu or dialog
+// is open or the wall is not on show.
+func (w *Wall) syncNative() {
+	n := w.native
+	if n == nil {
+		return
+	}
+	n.mu.Lock()
+	surf := n.surf
+	n.mu.Unlock()
+	if surf == nil {
+		if n.failed {
+			return
+		}
+		var parent uintptr
+		if nw, ok := n.win.(driver.NativeWindow); ok {
+			nw.RunNative(func(ctx any) {
+				if x, ok := ctx.(driver.X11WindowContext); ok {
+					parent = x.WindowHandle
+				}
+			})
+		}
+		if parent == 0 {
+			return // not shown yet, or not X11: try again on the next tick
+		}
+		s, err := xsurface.New(parent)
+		if err != nil {
+			slog.Info("live wall draws through Fyne", "reason", err)
+			n.failed = true
+			return
+		}
+		n.mu.Lock()
+		n.surf = s
+		n.mu.Unlock()
+		slog.Info("live wall draws to an X11 surface")
+	}
+	c := n.win.Canvas()
+	size := w.Size()
+	ok := n.onShow() && w.Visible() && c.Overlays().Top() == nil && size.Width > 0 && size.Height > 0
+	var place image.Rectangle
+	if ok {
+		scale := c.Scale()
+		abs := fyne.CurrentApp().Driver().AbsolutePositionForObject(w)
+		x, y := int(abs.X*scale+0.5), int(abs.Y*scale+0.5)
+		place = image.Rect(x, y, x+int(size.Width*scale+0.5), y+int(size.Height*scale+0.5))
+		if w.overlayStale || n.over == nil || !n.over.img.Rect.Eq(image.Rectangle{Max: place.Size()}) {
+			w.overlayStale = false
+			over := paintOverlay(w.overlayObjects(), place.Size(), scale)
+			n.mu.Lock()
+			n.over = over
+			n.overN++
+			n.mu.Unlock()
+		}
+	}
+	n.mu.Lock()
+	was := n.active
+	n.place, n.active = place, ok
+	n.mu.Unlock()
+	if was != ok {
+		// The raster and the Fyne overlays take over, or hand over.
+		if ok {
+			w.raster.Hide()
+		} else {
+			w.raster.Show()
+		}
+		w.dirty.Store(true)
+		w.Refresh()
+	}
+}
+
+// drawNative draws the tiles with new frames to the surface and reports
+// whether it did; false leaves the frame to the Fyne raster. It runs on
+// the tick goroutine.
+func (w *Wall) drawNative() bool {
+	n := w.native
+	if n == nil {
+		return false
+	}
+	n.mu.Lock()
+	surf, place, active, over, overN := n.surf, n.place, n.active, n.over, n.overN
+	n.mu.Unlock()
+	if surf == nil {
+		return false
+	}
+	if !active || place.Empty() {
+		surf.Hide()
+		return false
+	}
+	img, err := surf.Show(place)
+	if err != nil {
+		slog.Warn("live wall: X11 surface failed; drawing through Fyne", "err", err)
+		n.mu.Lock()
+		n.surf, n.active, n.failed = nil, false, true
+		n.mu.Unlock()
+		surf.Close()
+		fyne.Do(func() {
+			w.raster.Show()
+			w.Refresh()
+		})
+		return false
+	}
+	if n.video == nil || !n.video.Rect.Eq(img.Rect) {
+		n.video = image.NewRGBA(img.Rect)
+		n.putN = -1
+	}
+	w.mu.Lock()
+	drawn := w.compose(n.video, true)
+	w.mu.Unlock()
+	if surf.Exposed() || n.putN != overN {
+		n.putN = overN
+		drawn = []image.Rectangle{img.Rect}
+	}
+	for _, r := range drawn {
+		over.blendInto(img, n.video, r)
+	}
+	if len(drawn) > 0 {
+		if err := surf.Put(drawn...); err != nil {
+			slog.Warn("live wall: X11 put failed", "err", err)
+		}
+	}
+	return true
+}
+
+// closeNative frees the surface, after the tick goroutine has stopped.
+func (w *Wall) closeNative() {
+	n := w.native
+	if n == nil {
+		return
+	}
+	n.mu.Lock()
+	surf := n.surf
+	n.surf, n.active = nil, false
+	n.mu.Unlock()
+	if surf != nil {
+		surf.Close()
+	}
+}
