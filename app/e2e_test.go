@@ -146,17 +146,7 @@ func startApp(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	})
+	t.Cleanup(func() { stopApp(cmd) })
 	return cmd, &out
 }
 
@@ -209,7 +199,7 @@ func TestE2EWelcomeScreenAndSingleInstance(t *testing.T) {
 // a picture (not one colour) that moves (pixels differ).
 func TestE2EDemoWallShowsMovingVideo(t *testing.T) {
 	requireDisplay(t)
-	_, out := startApp(t, "--demo")
+	cmd, out := startApp(t, "--demo")
 	// Window at 0,0 (no window manager under Xvfb), 1280×800; the wall
 	// fills what the navigation rail, the camera list, the toolbar and the
 	// PTZ pad leave.
@@ -277,6 +267,51 @@ func TestE2EDemoWallShowsMovingVideo(t *testing.T) {
 			t.Fatalf("R did not start recording camera 4 within 10 s (%s)", p)
 		}
 		time.Sleep(300 * time.Millisecond)
+	}
+
+	// The video goes to an X11 child window over Fyne's; a tile's menu
+	// must still show above it. The menu is a dark grey box below and to
+	// the right of the pointer, where the tile shows colour bars.
+	t2 := tileRect(1, 4, wallArea.Dx(), wallArea.Dy()).Add(wallArea.Min)
+	cx, cy := (t2.Min.X+t2.Max.X)/2, (t2.Min.Y+t2.Max.Y)/2
+	menuArea := image.Rect(cx+10, cy+10, cx+110, cy+120)
+	menuGrey := func(img *image.RGBA) int { return countNear(crop(img, menuArea), 40, 41, 46, 12) }
+	if n := menuGrey(screenshot(t)); n > menuArea.Dx()*menuArea.Dy()/10 {
+		t.Fatalf("menu colour on the tile before any menu (%d pixels)", n)
+	}
+	xdo(t, "mousemove", fmt.Sprint(cx), fmt.Sprint(cy), "click", "3")
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		c := screenshot(t)
+		if menuGrey(c) > menuArea.Dx()*menuArea.Dy()/2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			p := saveArtifact(t, "demo-wall-menu.png", c)
+			t.Fatalf("the tile menu did not show over the video within 5 s (%s)", p)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	xdo(t, "key", "Escape")
+
+	// The wall drew to the X11 surface, not through Fyne.
+	stopApp(cmd)
+	if !strings.Contains(out.String(), "live wall draws to an X11 surface") {
+		t.Errorf("the wall did not use its X11 surface; output:\n%s", out)
+	}
+}
+
+// stopApp interrupts the app and waits for it, so that its output can be
+// read.
+func stopApp(cmd *exec.Cmd) {
+	cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		<-done
 	}
 }
 

@@ -4,6 +4,7 @@ package xsurface
 
 /*
 #cgo LDFLAGS: -lX11 -lXext
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -12,22 +13,40 @@ package xsurface
 #include <X11/Xutil.h>
 #include <X11/extensions/XShm.h>
 
-// The last X error on any of our connections. Xlib's default handler
-// exits the process; a closed parent window must not do that.
-static int xs_last_error;
+// The last X error on each of our connections, by display. Xlib's
+// default handler exits the process; a closed parent window must not do
+// that. Errors on connections that are not ours (GLFW's) are dropped.
+#define XS_SLOTS 32
+static struct { Display *d; int err; } xs_errors[XS_SLOTS];
+static pthread_mutex_t xs_errors_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static int xs_on_error(Display *d, XErrorEvent *e) {
-	xs_last_error = e->error_code;
+	for (int i = 0; i < XS_SLOTS; i++)
+		if (xs_errors[i].d == d) { xs_errors[i].err = e->error_code; break; }
 	return 0;
 }
 
 static void xs_install_handler(void) { XSetErrorHandler(xs_on_error); }
 
+static void xs_track(Display *d, int on) {
+	pthread_mutex_lock(&xs_errors_mu);
+	for (int i = 0; i < XS_SLOTS; i++) {
+		if (on && !xs_errors[i].d) { xs_errors[i].d = d; xs_errors[i].err = 0; break; }
+		if (!on && xs_errors[i].d == d) { xs_errors[i].d = NULL; break; }
+	}
+	pthread_mutex_unlock(&xs_errors_mu);
+}
+
 static int xs_take_error(Display *d) {
 	XSync(d, False);
-	int e = xs_last_error;
-	xs_last_error = 0;
-	return e;
+	for (int i = 0; i < XS_SLOTS; i++) {
+		if (xs_errors[i].d == d) {
+			int e = xs_errors[i].err;
+			xs_errors[i].err = 0;
+			return e;
+		}
+	}
+	return 0;
 }
 
 typedef struct {
@@ -45,6 +64,7 @@ static int xs_open(xs_surface *s, unsigned long parent) {
 	s->shm.shmid = -1;
 	s->d = XOpenDisplay(NULL);
 	if (!s->d) return 1;
+	xs_track(s->d, 1);
 	if (!XShmQueryExtension(s->d)) return 2;
 	XWindowAttributes pa;
 	if (!XGetWindowAttributes(s->d, (Window)parent, &pa)) return 3;
@@ -135,8 +155,17 @@ static void xs_close(xs_surface *s) {
 	if (s->gc) XFreeGC(s->d, s->gc);
 	if (s->win) XDestroyWindow(s->d, s->win);
 	XSync(s->d, False);
+	xs_track(s->d, 0);
 	XCloseDisplay(s->d);
 	s->d = NULL;
+}
+
+static unsigned long xs_root(void) {
+	Display *d = XOpenDisplay(NULL);
+	if (!d) return 0;
+	unsigned long r = DefaultRootWindow(d);
+	XCloseDisplay(d);
+	return r;
 }
 
 static char *xs_data(xs_surface *s) { return s->img ? s->img->data : NULL; }
@@ -239,6 +268,9 @@ func (s *Surface) Put(rects ...image.Rectangle) error {
 	}
 	return nil
 }
+
+// rootWindow is the display's root window, or 0 without a display.
+func rootWindow() uintptr { return uintptr(C.xs_root()) }
 
 // Close destroys the window and frees the image. The Surface must not be
 // used afterwards.
