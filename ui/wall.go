@@ -394,8 +394,14 @@ func (w *Wall) StatsShown() bool { return w.showStats }
 func (w *Wall) Close() {
 	w.once.Do(func() {
 		close(w.stop)
-		<-w.tickDone
-		w.closeNative()
+		// The surface is the tick goroutine's; free it once that has
+		// stopped. At shutdown the tick can be stuck handing work to a UI
+		// loop that has ended: the process is going, so leave it.
+		select {
+		case <-w.tickDone:
+			w.closeNative()
+		case <-time.After(time.Second):
+		}
 		w.mu.Lock()
 		mains := w.mains
 		w.mains = map[int]*mainStream{}

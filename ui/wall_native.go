@@ -155,15 +155,7 @@ func (w *Wall) drawNative() bool {
 	}
 	img, err := surf.Show(place)
 	if err != nil {
-		slog.Warn("live wall: X11 surface failed; drawing through Fyne", "err", err)
-		n.mu.Lock()
-		n.surf, n.active, n.failed = nil, false, true
-		n.mu.Unlock()
-		surf.Close()
-		fyne.Do(func() {
-			w.raster.Show()
-			w.Refresh()
-		})
+		w.nativeFailed(err, true)
 		return false
 	}
 	if n.video == nil || !n.video.Rect.Eq(img.Rect) {
@@ -182,10 +174,33 @@ func (w *Wall) drawNative() bool {
 	}
 	if len(drawn) > 0 {
 		if err := surf.Put(drawn...); err != nil {
-			slog.Warn("live wall: X11 put failed", "err", err)
+			// The window went with its parent: the app is closing.
+			w.nativeFailed(err, false)
+			return false
 		}
 	}
 	return true
+}
+
+// nativeFailed gives up the surface and, with fallback, hands the video
+// back to Fyne. Tick goroutine.
+func (w *Wall) nativeFailed(err error, fallback bool) {
+	n := w.native
+	n.mu.Lock()
+	surf := n.surf
+	n.surf, n.active, n.failed = nil, false, true
+	n.mu.Unlock()
+	surf.Close()
+	if !fallback {
+		slog.Debug("live wall: X11 surface gone", "err", err)
+		return
+	}
+	slog.Warn("live wall: X11 surface failed; drawing through Fyne", "err", err)
+	w.dirty.Store(true)
+	fyne.Do(func() {
+		w.raster.Show()
+		w.Refresh()
+	})
 }
 
 // closeNative frees the surface, after the tick goroutine has stopped.
