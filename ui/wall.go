@@ -1034,6 +1034,10 @@ func (r *wallRenderer) Layout(size fyne.Size) {
 		}
 		x, y := float32(rf.X)*size.Width, float32(rf.Y)*size.Height
 		tw, th := float32(rf.W)*size.Width, float32(rf.H)*size.Height
+		// A long name is cut to what the tile leaves beside the badges,
+		// not spilled over the next tile.
+		room := tw - o.warn.MinSize().Width - o.rec.MinSize().Width - 6*pad
+		o.name.Text = fitText(w.streams[i].Name, room, o.name.TextSize, o.name.TextStyle)
 		nameSize := o.name.MinSize()
 		o.bg.Move(fyne.NewPos(x, y))
 		o.bg.Resize(fyne.NewSize(nameSize.Width+o.warn.MinSize().Width+4*pad, nameSize.Height+pad))
@@ -1049,6 +1053,27 @@ func (r *wallRenderer) Layout(size fyne.Size) {
 			w.border.Resize(fyne.NewSize(tw-2, th-2))
 		}
 	}
+}
+
+// fitText is s, or as much of it as fits in width followed by "…".
+func fitText(s string, width, size float32, style fyne.TextStyle) string {
+	if size <= 0 {
+		size = theme.TextSize()
+	}
+	if fyne.MeasureText(s, size, style).Width <= width {
+		return s
+	}
+	runes := []rune(s)
+	lo, hi := 0, len(runes) // the longest prefix that fits is in [lo, hi)
+	for lo+1 < hi {
+		mid := (lo + hi) / 2
+		if fyne.MeasureText(string(runes[:mid])+"…", size, style).Width <= width {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return string(runes[:lo]) + "…"
 }
 
 func (r *wallRenderer) layoutToast(size fyne.Size) {

@@ -311,3 +311,22 @@ func TestParseRetention(t *testing.T) {
 		}
 	}
 }
+
+func TestFitTextCutsLongNames(t *testing.T) {
+	test.NewTempApp(t)
+	style := fyne.TextStyle{Bold: true}
+	if got := fitText("Lobby", 500, 14, style); got != "Lobby" {
+		t.Errorf("short name changed: %q", got)
+	}
+	long := "Nightjar Camsim PTZ (127.0.0.1) loading dock north"
+	got := fitText(long, 120, 14, style)
+	if !strings.HasSuffix(got, "…") || !strings.HasPrefix(long, strings.TrimSuffix(got, "…")) {
+		t.Fatalf("fitText = %q, want a prefix of the name and an ellipsis", got)
+	}
+	if w := fyne.MeasureText(got, 14, style).Width; w > 120 {
+		t.Errorf("cut name is %v wide, want at most 120", w)
+	}
+	if more := []rune(strings.TrimSuffix(got, "…")); fyne.MeasureText(string([]rune(long)[:len(more)+1])+"…", 14, style).Width <= 120 {
+		t.Errorf("fitText(%q) cut more than it had to", got)
+	}
+}
