@@ -226,6 +226,7 @@ func runGUI(g globalFlags, stderr io.Writer) int {
 	}
 	err = ui.Run(ctx, &guiServices{a}, ui.WindowConfig{
 		OnTileDrawn: onTile,
+		Log:         a.Log,
 		Title:       title,
 		Version:     versionString(),
 		DataDir:     a.DataDir,

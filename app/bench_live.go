@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -76,7 +77,20 @@ func benchLive(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, fmt.Errorf("nightjar: %w", err), "")
 	}
-	rows = append(rows, row{"Nightjar wall", nj.cpu, nj.rss, nj.fps})
+	name := "Nightjar wall"
+	if nj.native {
+		name += " (X11 surface)"
+	}
+	rows = append(rows, row{name, nj.cpu, nj.rss, nj.fps})
+	if nj.native {
+		// The same wall with its video drawn through Fyne, as on platforms
+		// without the X11 surface: what the surface saves.
+		fy, err := benchWall(ctx, exe, infos, window, "NIGHTJAR_WALL_DRAW=fyne")
+		if err != nil {
+			return fail(stderr, fmt.Errorf("nightjar through Fyne: %w", err), "")
+		}
+		rows = append(rows, row{"Nightjar wall drawn through Fyne", fy.cpu, fy.rss, fy.fps})
+	}
 	defer fmt.Fprintf(stdout, "Nightjar: process start to every tile live %s ms; Enter to the main stream on screen %s ms\n", orQ(nj.startMs), orQ(nj.fullMs))
 
 	fmt.Fprintf(stdout, "%d tiles of the sub stream (640x360, 15 fps) at about %dx%d, %s each\n", *tiles, tw, th, window)
@@ -93,6 +107,7 @@ type benchResult struct {
 	cpu, rss        float64
 	fps             string
 	startMs, fullMs string // wall only: start to all tiles live, fill to main stream
+	native          bool   // wall only: it drew to the X11 surface
 }
 
 func cpuSelf() float64 {
@@ -201,7 +216,7 @@ var wallFPSRE = regexp.MustCompile(`msg=wall shown_fps="\[([0-9. ]+)\]"`)
 
 // benchWall runs the real app on the streams and reads its wall fps from
 // its debug log.
-func benchWall(ctx context.Context, exe string, infos []camsim.Info, window time.Duration) (benchResult, error) {
+func benchWall(ctx context.Context, exe string, infos []camsim.Info, window time.Duration, env ...string) (benchResult, error) {
 	dir, err := os.MkdirTemp("", "nightjar-bench-")
 	if err != nil {
 		return benchResult{}, err
@@ -214,6 +229,7 @@ func benchWall(ctx context.Context, exe string, infos []camsim.Info, window time
 		}
 	}
 	app := exec.CommandContext(ctx, exe, "--data-dir", dir, "--log-level", "debug")
+	app.Env = append(os.Environ(), env...)
 	if err := app.Start(); err != nil {
 		return benchResult{}, err
 	}
@@ -243,6 +259,7 @@ func benchWall(ctx context.Context, exe string, infos []camsim.Info, window time
 	if m := regexp.MustCompile(`msg="wall main stream shown" after_ms=(\d+)`).FindSubmatch(log); m != nil {
 		res.fullMs = string(m[1])
 	}
+	res.native = bytes.Contains(log, []byte("live wall draws to an X11 surface"))
 	return res, nil
 }
 

@@ -265,6 +265,7 @@ func openSecondWall(mw *MainWindow) {
 	}
 	win := mw.app.NewWindow("Nightjar wall")
 	wl := NewWall(streams)
+	wl.Log = mw.cfg.Log
 	wl.DrawNatively(win, nil)
 	win.SetContent(wl)
 	win.Resize(fyne.NewSize(1280, 720))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -137,7 +138,10 @@ type Wall struct {
 	// OnTileDrawn, when set before the first paint, sees every tile drawn
 	// into the wall's image, as it goes to the screen (for latency
 	// probes). It runs on the paint path and must be quick.
-	OnTileDrawn  func(stream int, img *image.RGBA, r image.Rectangle)
+	OnTileDrawn func(stream int, img *image.RGBA, r image.Rectangle)
+	// Log, when set before the first paint, receives the wall's messages;
+	// nil means slog's default.
+	Log          *slog.Logger
 	created      time.Time
 	allLive      bool
 	fullAsked    time.Time

@@ -92,14 +92,14 @@ func (w *Wall) syncNative() {
 		}
 		s, err := xsurface.New(parent)
 		if err != nil {
-			slog.Info("live wall draws through Fyne", "reason", err)
+			w.log().Info("live wall draws through Fyne", "reason", err)
 			n.failed = true
 			return
 		}
 		n.mu.Lock()
 		n.surf = s
 		n.mu.Unlock()
-		slog.Info("live wall draws to an X11 surface")
+		w.log().Info("live wall draws to an X11 surface")
 	}
 	c := n.win.Canvas()
 	size := w.Size()
@@ -192,10 +192,10 @@ func (w *Wall) nativeFailed(err error, fallback bool) {
 	n.mu.Unlock()
 	surf.Close()
 	if !fallback {
-		slog.Debug("live wall: X11 surface gone", "err", err)
+		w.log().Debug("live wall: X11 surface gone", "err", err)
 		return
 	}
-	slog.Warn("live wall: X11 surface failed; drawing through Fyne", "err", err)
+	w.log().Warn("live wall: X11 surface failed; drawing through Fyne", "err", err)
 	w.dirty.Store(true)
 	fyne.Do(func() {
 		w.raster.Show()
@@ -216,4 +216,11 @@ func (w *Wall) closeNative() {
 	if surf != nil {
 		surf.Close()
 	}
+}
+
+func (w *Wall) log() *slog.Logger {
+	if w.Log != nil {
+		return w.Log
+	}
+	return slog.Default()
 }

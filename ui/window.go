@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -50,6 +51,8 @@ type WindowConfig struct {
 	OnWallEvent func(what string, d time.Duration)
 	// OnTileDrawn, when set, sees each tile drawn on the wall.
 	OnTileDrawn func(stream int, img *image.RGBA, r image.Rectangle)
+	// Log receives the UI's own messages; nil means slog's default.
+	Log *slog.Logger
 }
 
 // Page names, in navigation order.
@@ -200,6 +203,7 @@ func (w *MainWindow) livePage() fyne.CanvasObject {
 		w.wall = NewWall(streams)
 		w.wall.OnEvent = w.cfg.OnWallEvent
 		w.wall.OnTileDrawn = w.cfg.OnTileDrawn
+		w.wall.Log = w.cfg.Log
 		w.wall.DrawNatively(w.win, func() bool { return w.liveWall() != nil })
 		return newLivePage(w, w.wall)
 	}
