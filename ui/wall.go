@@ -101,6 +101,7 @@ type Wall struct {
 	kb        *wallKeys
 	// overlayStale asks syncNative to paint the overlay texts again.
 	overlayStale bool
+	rend         *wallRenderer
 
 	raster   *canvas.Raster
 	overlays []*tileOverlay
@@ -380,7 +381,7 @@ func (w *Wall) Selected() int { return w.selected }
 func (w *Wall) Select(i int) {
 	if i >= 0 && i < len(w.streams) {
 		w.selected = i
-		w.Refresh()
+		w.overlaysChanged()
 	}
 }
 
@@ -767,10 +768,13 @@ func badgeText(st TileState, since time.Time, now time.Time) string {
 func (w *Wall) updateOverlays() {
 	now := time.Now()
 	changed := false
+	native := w.nativeActive()
 	set := func(t *canvas.Text, v string) {
 		if t.Text != v {
 			t.Text = v
-			t.Refresh()
+			if !native {
+				t.Refresh()
+			}
 			changed = true
 		}
 	}
@@ -797,7 +801,7 @@ func (w *Wall) updateOverlays() {
 		set(o.stats, stats)
 	}
 	if changed {
-		w.Refresh()
+		w.overlaysChanged()
 	}
 }
 
@@ -826,13 +830,13 @@ func (w *Wall) Toast(msg string) {
 	w.toast.Text = msg
 	w.toast.Show()
 	w.toastBg.Show()
-	w.Refresh()
+	w.overlaysChanged()
 	time.AfterFunc(5*time.Second, func() {
 		fyne.Do(func() {
 			if w.toastSeq == seq {
 				w.toast.Hide()
 				w.toastBg.Hide()
-				w.Refresh()
+				w.overlaysChanged()
 			}
 		})
 	})
@@ -975,7 +979,19 @@ func (w *Wall) streamAt(p fyne.Position) int {
 
 // CreateRenderer implements fyne.Widget.
 func (w *Wall) CreateRenderer() fyne.WidgetRenderer {
-	return &wallRenderer{w: w}
+	w.rend = &wallRenderer{w: w}
+	return w.rend
+}
+
+// overlaysChanged shows new overlay texts. When the X11 surface shows
+// them, they are laid out and painted there only: a Fyne refresh would
+// repaint the whole window for nothing.
+func (w *Wall) overlaysChanged() {
+	if w.rend != nil && w.nativeActive() {
+		w.rend.Layout(w.Size())
+		return
+	}
+	w.Refresh()
 }
 
 type wallRenderer struct{ w *Wall }

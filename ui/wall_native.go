@@ -17,8 +17,9 @@ import (
 // and whether it may be shown (syncNative); the wall's tick goroutine
 // draws (drawNative).
 type nativeView struct {
-	win    fyne.Window
-	onShow func() bool
+	win      fyne.Window
+	onShow   func() bool
+	attempts int // failed tries to open the surface
 
 	mu     sync.Mutex // guards the fields below
 	surf   *xsurface.Surface
@@ -92,8 +93,12 @@ func (w *Wall) syncNative() {
 		}
 		s, err := xsurface.New(parent)
 		if err != nil {
-			w.log().Info("live wall draws through Fyne", "reason", err)
-			n.failed = true
+			// A busy X server can refuse a connection now and then; a
+			// platform without the surface fails the same way every time.
+			if n.attempts++; n.attempts >= 5 {
+				w.log().Info("live wall draws through Fyne", "reason", err)
+				n.failed = true
+			}
 			return
 		}
 		n.mu.Lock()

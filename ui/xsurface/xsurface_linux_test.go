@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 )
 
 func requireDisplay(t *testing.T) uintptr {
@@ -24,6 +25,21 @@ func requireDisplay(t *testing.T) uintptr {
 		t.Skip("needs an X display (make test runs it under Xvfb)")
 	}
 	return root
+}
+
+// newRetrying is New, tried for a few seconds: under 'make test' other
+// packages' tests keep the X server busy, and opening a connection has
+// failed there now and then.
+func newRetrying(parent uintptr) (*Surface, error) {
+	var err error
+	for range 20 {
+		var s *Surface
+		if s, err = New(parent); err == nil {
+			return s, nil
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return nil, err
 }
 
 // grab reads the screen back through ImageMagick, a client we did not
@@ -60,7 +76,7 @@ func fill(img *image.RGBA, r image.Rectangle, b, g, red uint8) {
 // changes only its rectangle, and a moved window keeps its pixels.
 func TestSurfaceShowsPixels(t *testing.T) {
 	root := requireDisplay(t)
-	s, err := New(root)
+	s, err := newRetrying(root)
 	if err != nil {
 		t.Fatal(err)
 	}
