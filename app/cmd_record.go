@@ -67,9 +67,23 @@ func runRecord(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	if *dur > 0 {
 		timeout = time.After(*dur)
 	}
-	select {
-	case <-sig:
-	case <-timeout:
+	// Footage starts with the camera's next keyframe: say when it does.
+	poll := time.NewTicker(100 * time.Millisecond)
+	defer poll.Stop()
+	writing := false
+wait:
+	for {
+		select {
+		case <-sig:
+			break wait
+		case <-timeout:
+			break wait
+		case <-poll.C:
+			if !writing && r.Recording(*camID) {
+				writing = true
+				fmt.Fprintf(stdout, "writing footage of %s\n", *camID)
+			}
+		}
 	}
 	r.close()
 	rows, err := a.DB.Segments(catalog.SegmentFilter{CameraID: *camID, From: began})

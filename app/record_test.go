@@ -240,8 +240,10 @@ func TestKillNineCycles(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		// Wait until it records, then kill it at a random moment.
-		waitFor(t, 15*time.Second, func() bool { return strings.Contains(out.String(), "recording") })
+		// Wait until it writes footage (from the camera's next keyframe,
+		// which under load can come seconds after the start), then kill it
+		// at a random moment.
+		waitFor(t, 15*time.Second, func() bool { return strings.Contains(out.String(), "writing footage") })
 		time.Sleep(1500*time.Millisecond + time.Duration(rng.IntN(2500))*time.Millisecond)
 		killed := time.Now()
 		cmd.Process.Signal(syscall.SIGKILL)
