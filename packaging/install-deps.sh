@@ -16,14 +16,15 @@ debian_pkgs=(
   xvfb xauth x11-utils xdotool
   dbus dbus-x11 gnome-keyring libsecret-tools
   ffmpeg mpv imagemagick age
+  fonts-dejavu-core
   iproute2
 )
 
 other_platforms() {
   cat <<'TXT'
 Install these packages with your system's package manager, then re-run:
-  Fedora:  sudo dnf install gcc pkgconf-pkg-config mpv-libs-devel mesa-libGL-devel libXcursor-devel libXrandr-devel libXinerama-devel libXi-devel libXxf86vm-devel libX11-devel libXext-devel xorg-x11-server-Xvfb dbus-daemon gnome-keyring ffmpeg age ImageMagick xdotool
-  Arch:    sudo pacman -S --needed gcc pkgconf mpv libgl libxcursor libxrandr libxinerama libxi libxxf86vm libx11 libxext xorg-server-xvfb dbus gnome-keyring ffmpeg age imagemagick xdotool
+  Fedora:  sudo dnf install gcc pkgconf-pkg-config mpv-libs-devel mesa-libGL-devel libXcursor-devel libXrandr-devel libXinerama-devel libXi-devel libXxf86vm-devel libX11-devel libXext-devel xorg-x11-server-Xvfb dbus-daemon gnome-keyring ffmpeg age ImageMagick xdotool dejavu-sans-fonts
+  Arch:    sudo pacman -S --needed gcc pkgconf mpv libgl libxcursor libxrandr libxinerama libxi libxxf86vm libx11 libxext xorg-server-xvfb dbus gnome-keyring ffmpeg age imagemagick xdotool ttf-dejavu
   macOS:   brew install pkg-config mpv ffmpeg age imagemagick
   Windows: pacman -S --needed mingw-w64-x86_64-gcc mingw-w64-x86_64-pkgconf mingw-w64-x86_64-mpv mingw-w64-x86_64-ffmpeg   (MSYS2 MinGW64 shell)
 TXT

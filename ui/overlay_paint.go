@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"os"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 )
 
@@ -82,9 +84,23 @@ type faceKey struct {
 	px    float64
 }
 
-// textFaces are the theme's font for style, then its symbol font for the
-// glyphs the first lacks (⚠, ●), at px pixels.
-func textFaces(style fyne.TextStyle, px float64) []font.Face {
+// textFace is a font at one size.
+type textFace struct {
+	font *opentype.Font
+	face font.Face
+}
+
+// has reports whether the font has a glyph for r.
+func (f textFace) has(r rune) bool {
+	var buf sfnt.Buffer
+	i, err := f.font.GlyphIndex(&buf, r)
+	return err == nil && i != 0
+}
+
+// textFaces are the theme's font for style, then its symbol font and the
+// system's DejaVu Sans for the glyphs the first lacks (⚠, ●), at px
+// pixels.
+func textFaces(style fyne.TextStyle, px float64) []textFace {
 	facesMu.Lock()
 	defer facesMu.Unlock()
 	fs, ok := fonts[style]
@@ -98,9 +114,12 @@ func textFaces(style fyne.TextStyle, px float64) []font.Face {
 				fs = append(fs, f)
 			}
 		}
+		if f := symbolFallback(); f != nil {
+			fs = append(fs, f)
+		}
 		fonts[style] = fs
 	}
-	var out []font.Face
+	var out []textFace
 	for i, f := range fs {
 		k := faceKey{style, i, px}
 		face, ok := faces[k]
@@ -112,9 +131,38 @@ func textFaces(style fyne.TextStyle, px float64) []font.Face {
 			}
 			faces[k] = face
 		}
-		out = append(out, face)
+		out = append(out, textFace{f, face})
 	}
 	return out
+}
+
+// symbolFontPaths are where Linux distributions keep DejaVu Sans, which
+// has the ⚠ and ● the tiles use and the theme's fonts lack (Fyne finds
+// them the same way, among the system's fonts).
+var symbolFontPaths = []string{
+	"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",   // Debian, Ubuntu
+	"/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf", // Fedora
+	"/usr/share/fonts/TTF/DejaVuSans.ttf",               // Arch
+}
+
+var (
+	symbolOnce sync.Once
+	symbolFont *opentype.Font
+)
+
+// symbolFallback is the first of symbolFontPaths that parses, or nil.
+func symbolFallback() *opentype.Font {
+	symbolOnce.Do(func() {
+		for _, p := range symbolFontPaths {
+			if b, err := os.ReadFile(p); err == nil && len(b) < 16<<20 {
+				if f, err := opentype.Parse(b); err == nil {
+					symbolFont = f
+					return
+				}
+			}
+		}
+	})
+	return symbolFont
 }
 
 // drawText draws t with its top left at (x, y), rune by rune, each from
@@ -129,14 +177,18 @@ func drawText(img *image.RGBA, x, y int, t *canvas.Text, scale float32) {
 		return
 	}
 	src := image.NewUniform(bgra(t.Color))
-	dot := fixed.P(x, y+fs[0].Metrics().Ascent.Ceil())
+	dot := fixed.P(x, y+fs[0].face.Metrics().Ascent.Ceil())
 	for _, r := range t.Text {
-		face := fs[0]
+		face := fs[0].face
+		found := false
 		for _, f := range fs {
-			if _, ok := f.GlyphAdvance(r); ok {
-				face = f
+			if f.has(r) {
+				face, found = f.face, true
 				break
 			}
+		}
+		if !found && r != ' ' {
+			continue // no font has it: skip it rather than draw a box
 		}
 		dr, mask, mp, adv, ok := face.Glyph(dot, r)
 		if ok {

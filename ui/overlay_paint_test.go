@@ -69,3 +69,23 @@ func TestOverlayPaintAndBlend(t *testing.T) {
 		t.Error("blendInto wrote outside its rectangle")
 	}
 }
+
+// TestOverlaySymbols draws the ⚠ and ● the tiles use, which the theme's
+// fonts lack, from the system's DejaVu Sans (install-deps.sh installs it),
+// and skips a glyph no font has rather than drawing a box.
+func TestOverlaySymbols(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(nightjarTheme{}) // the fonts the app draws with
+	paint := func(s string) int {
+		text := canvas.NewText(s, color.White)
+		return len(paintOverlay([]fyne.CanvasObject{text}, image.Pt(40, 40), 1).runs)
+	}
+	for _, sym := range []string{"●", "⚠"} {
+		if n := paint(sym); n < 5 {
+			t.Errorf("%s: %d painted runs; the glyph is missing", sym, n)
+		}
+	}
+	if n := paint("\U000F0000"); n != 0 { // private use: in no font
+		t.Errorf("a glyph no font has painted %d runs", n)
+	}
+}
