@@ -8,55 +8,32 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
 
-// memKeyring is an in-memory Backend for unit tests of the Store's own logic.
+// memKeyring is Memory with a delay and an error to inject, for unit tests
+// of the Store's own logic.
 type memKeyring struct {
-	mu    sync.Mutex
-	m     map[string]string
+	Memory
 	delay time.Duration
 	err   error
 }
 
 func (k *memKeyring) Set(s, key, v string) error {
 	time.Sleep(k.delay)
-	k.mu.Lock()
-	defer k.mu.Unlock()
 	if k.err != nil {
 		return k.err
 	}
-	if k.m == nil {
-		k.m = map[string]string{}
-	}
-	k.m[s+"/"+key] = v
-	return nil
+	return k.Memory.Set(s, key, v)
 }
 
 func (k *memKeyring) Get(s, key string) (string, error) {
 	time.Sleep(k.delay)
-	k.mu.Lock()
-	defer k.mu.Unlock()
 	if k.err != nil {
 		return "", k.err
 	}
-	v, ok := k.m[s+"/"+key]
-	if !ok {
-		return "", ErrNotFound
-	}
-	return v, nil
-}
-
-func (k *memKeyring) Delete(s, key string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if _, ok := k.m[s+"/"+key]; !ok {
-		return ErrNotFound
-	}
-	delete(k.m, s+"/"+key)
-	return nil
+	return k.Memory.Get(s, key)
 }
 
 func TestStoreTimeout(t *testing.T) {
