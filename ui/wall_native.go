@@ -19,7 +19,7 @@ import (
 type nativeView struct {
 	win      fyne.Window
 	onShow   func() bool
-	attempts int // failed tries to open the surface
+	attempts int // failed tries to open the surface (UI goroutine)
 
 	mu     sync.Mutex // guards the fields below
 	surf   *xsurface.Surface
@@ -28,10 +28,11 @@ type nativeView struct {
 	over   *overlayImage
 	overN  int // bumped with every new overlay
 
+	failed bool // the surface is not to be opened (again)
+
 	// the tick goroutine's own
-	video  *image.RGBA // the tiles without overlays, B, G, R, X
-	putN   int         // the overlay last put
-	failed bool
+	video *image.RGBA // the tiles without overlays, B, G, R, X
+	putN  int         // the overlay last put
 }
 
 // DrawNatively lets the wall draw its video straight to an X11 child
@@ -74,37 +75,12 @@ func (w *Wall) syncNative() {
 		return
 	}
 	n.mu.Lock()
-	surf := n.surf
+	surf, failed := n.surf, n.failed
 	n.mu.Unlock()
 	if surf == nil {
-		if n.failed {
+		if failed || !w.openSurface() {
 			return
 		}
-		var parent uintptr
-		if nw, ok := n.win.(driver.NativeWindow); ok {
-			nw.RunNative(func(ctx any) {
-				if x, ok := ctx.(driver.X11WindowContext); ok {
-					parent = x.WindowHandle
-				}
-			})
-		}
-		if parent == 0 {
-			return // not shown yet, or not X11: try again on the next tick
-		}
-		s, err := xsurface.New(parent)
-		if err != nil {
-			// A busy X server can refuse a connection now and then; a
-			// platform without the surface fails the same way every time.
-			if n.attempts++; n.attempts >= 5 {
-				w.log().Info("live wall draws through Fyne", "reason", err)
-				n.failed = true
-			}
-			return
-		}
-		n.mu.Lock()
-		n.surf = s
-		n.mu.Unlock()
-		w.log().Info("live wall draws to an X11 surface")
 	}
 	c := n.win.Canvas()
 	size := w.Size()
@@ -138,6 +114,45 @@ func (w *Wall) syncNative() {
 		w.dirty.Store(true)
 		w.Refresh()
 	}
+}
+
+// openSurface makes the X11 surface once the window exists, and reports
+// whether it did. A window that is not X11, or repeated failures, end the
+// attempts for good. UI goroutine.
+func (w *Wall) openSurface() bool {
+	n := w.native
+	var parent uintptr
+	x11 := false
+	if nw, ok := n.win.(driver.NativeWindow); ok {
+		nw.RunNative(func(ctx any) {
+			if x, ok := ctx.(driver.X11WindowContext); ok {
+				parent, x11 = x.WindowHandle, true
+			}
+		})
+	}
+	if !x11 {
+		w.log().Info("live wall draws through Fyne", "reason", "not an X11 window")
+		n.release(true)
+		return false
+	}
+	if parent == 0 {
+		return false // not shown yet: try again on the next tick
+	}
+	s, err := xsurface.New(parent)
+	if err != nil {
+		// A busy X server can refuse a connection now and then; a display
+		// without the surface fails the same way every time.
+		if n.attempts++; n.attempts >= 5 {
+			w.log().Info("live wall draws through Fyne", "reason", err)
+			n.release(true)
+		}
+		return false
+	}
+	n.mu.Lock()
+	n.surf = s
+	n.mu.Unlock()
+	w.log().Info("live wall draws to an X11 surface")
+	return true
 }
 
 // drawNative draws the tiles with new frames to the surface and reports
@@ -190,12 +205,7 @@ func (w *Wall) drawNative() bool {
 // nativeFailed gives up the surface and, with fallback, hands the video
 // back to Fyne. Tick goroutine.
 func (w *Wall) nativeFailed(err error, fallback bool) {
-	n := w.native
-	n.mu.Lock()
-	surf := n.surf
-	n.surf, n.active, n.failed = nil, false, true
-	n.mu.Unlock()
-	surf.Close()
+	w.native.release(true)
 	if !fallback {
 		w.log().Debug("live wall: X11 surface gone", "err", err)
 		return
@@ -210,13 +220,18 @@ func (w *Wall) nativeFailed(err error, fallback bool) {
 
 // closeNative frees the surface, after the tick goroutine has stopped.
 func (w *Wall) closeNative() {
-	n := w.native
-	if n == nil {
-		return
+	if w.native != nil {
+		w.native.release(false)
 	}
+}
+
+// release takes the surface out of use and closes it; with failed, it is
+// not opened again.
+func (n *nativeView) release(failed bool) {
 	n.mu.Lock()
 	surf := n.surf
 	n.surf, n.active = nil, false
+	n.failed = n.failed || failed
 	n.mu.Unlock()
 	if surf != nil {
 		surf.Close()
