@@ -209,8 +209,12 @@ func TestAgeCLIDecryptsASegment(t *testing.T) {
 // TestKillNineCycles kills the recorder with SIGKILL at random moments and
 // checks, after each restart's recovery, that the catalogue is consistent,
 // nothing is orphaned, and at most 1 s of video was lost.
+//
+// It does not run in parallel with the package's other recording tests:
+// on a 2-core machine under the race detector they starved the recorder
+// until it lagged 2 s behind its camera, and that lag, not the crash, was
+// counted as lost video.
 func TestKillNineCycles(t *testing.T) {
-	t.Parallel()
 	bin := nightjarBinary(t)
 	dir := t.TempDir()
 	sim := startCamsim(t, camsim.Config{Cameras: 2, NoAuth: true})
