@@ -201,6 +201,14 @@ func runGUI(g globalFlags, stderr io.Writer) int {
 			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
 	}
+	if p := os.Getenv("NIGHTJAR_MEMPROFILE"); p != "" { // a developer aid: the Go heap at exit
+		defer func() {
+			if f, err := os.Create(p); err == nil {
+				pprof.Lookup("heap").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
+	}
 	ctx, stop := signalContext()
 	defer stop()
 	a.startEvents()

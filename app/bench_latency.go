@@ -149,7 +149,7 @@ func latencyOfWall(exe string, sim *camsim.Sim, n int) ([]time.Duration, error) 
 // latencyOfLive plays the sub stream in the wall's own live player,
 // rendering into memory with no UI.
 func latencyOfLive(cam *camsim.Camera, n int) ([]time.Duration, error) {
-	l, err := player.NewLive(player.LiveOptions{URL: cam.StreamURI(camsim.Sub)})
+	l, err := player.NewLive(player.LiveOptions{URL: cam.StreamURI(camsim.Sub), ScaleThreads: 1})
 	if err != nil {
 		return nil, err
 	}

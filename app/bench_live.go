@@ -129,7 +129,7 @@ func benchFloor(infos []camsim.Info, tw, th int, window time.Duration) (benchRes
 	counts := make([]int, len(infos))
 	done := make(chan struct{}, len(infos))
 	for i, in := range infos {
-		l, err := player.NewLive(player.LiveOptions{URL: in.SubURI})
+		l, err := player.NewLive(player.LiveOptions{URL: in.SubURI, ScaleThreads: 1})
 		if err != nil {
 			return benchResult{}, err
 		}

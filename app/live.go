@@ -46,7 +46,7 @@ func (a *App) openLiveStreams(ctx context.Context) []ui.LiveStream {
 		if sub == "" {
 			sub = c.MainURI
 		}
-		src, err := a.openLive(sub, c.Username, pass, log)
+		src, err := a.openLive(sub, c.Username, pass, c.SubURI != "", log)
 		if err != nil {
 			log.Error("start live player", "err", err)
 			continue
@@ -65,7 +65,7 @@ func (a *App) openLiveStreams(ctx context.Context) []ui.LiveStream {
 		if c.MainURI != "" && c.MainURI != sub {
 			mainURI, user := c.MainURI, c.Username
 			ls.OpenMain = func() (ui.LiveSource, func()) {
-				m, err := a.openLive(mainURI, user, pass, log.With("stream", "main"))
+				m, err := a.openLive(mainURI, user, pass, false, log.With("stream", "main"))
 				if err != nil {
 					log.Error("start main stream", "err", err)
 					return src, func() {}
@@ -99,12 +99,18 @@ func withCredentials(uri, user, pass string) (string, error) {
 	return u.String(), nil
 }
 
-func (a *App) openLive(uri, user, pass string, log *slog.Logger) (*liveSource, error) {
+// openLive starts a player on uri. A sub stream scales on one thread; a
+// main stream, which fills the wall, on one per core.
+func (a *App) openLive(uri, user, pass string, sub bool, log *slog.Logger) (*liveSource, error) {
 	full, err := withCredentials(uri, user, pass)
 	if err != nil {
 		return nil, err
 	}
-	l, err := player.NewLive(player.LiveOptions{URL: full, Log: log})
+	opts := player.LiveOptions{URL: full, Log: log}
+	if sub {
+		opts.ScaleThreads = 1
+	}
+	l, err := player.NewLive(opts)
 	if err != nil {
 		return nil, err
 	}

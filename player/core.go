@@ -80,6 +80,7 @@ func NewCore(opts CoreOptions) (*Core, error) {
 		return nil, fmt.Errorf("create mpv software render context: %w", err)
 	}
 	c := &Core{m: m, rc: rc, frames: make(chan struct{}, 1), wake: wakeupFile(m.WakeupPipe())}
+	cHeap.add()
 	return c, nil
 }
 
@@ -264,4 +265,5 @@ func (c *Core) Close() {
 	if c.wake != nil {
 		c.wake.Close()
 	}
+	cHeap.remove()
 }

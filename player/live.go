@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"image"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,6 +43,10 @@ type LiveOptions struct {
 	// StallTimeout is how long without a frame counts as a stall, which
 	// reconnects. It defaults to 4 s.
 	StallTimeout time.Duration
+	// ScaleThreads is how many threads scale each frame to the tile; 0
+	// leaves it to mpv, one per core. A sub stream scales cheaply on
+	// one, and each thread more holds about 0.7 MB of buffers.
+	ScaleThreads int
 }
 
 // Stats describe a live stream.
@@ -112,7 +118,11 @@ func NewLive(opts LiveOptions) (*Live, error) {
 	if opts.StallTimeout <= 0 {
 		opts.StallTimeout = 4 * time.Second
 	}
-	core, err := NewCore(lowLatency)
+	copts := maps.Clone(lowLatency)
+	if opts.ScaleThreads > 0 {
+		copts["zimg-threads"] = strconv.Itoa(opts.ScaleThreads)
+	}
+	core, err := NewCore(copts)
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +176,9 @@ func (l *Live) run(ctx context.Context) {
 		switch ev.EventID {
 		case mpv.EventPlaybackRestart, mpv.EventVideoReconfig:
 			if l.core.Property("video-params/w") != "" {
+				if !l.Playing() {
+					cHeap.churned() // start-up's buffers are free now
+				}
 				l.setState(StatePlaying)
 				backoff = time.Second
 				pace = time.After(settle)
