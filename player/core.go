@@ -62,7 +62,7 @@ func NewCore(opts CoreOptions) (*Core, error) {
 		"ytdl":                   "no",
 		// mpv's built-in stats and console scripts load even without
 		// load-scripts, each in a Lua state of its own with a libass
-		// renderer: about 2.5 MB per player that a tile never shows.
+		// renderer: almost 4 MB per player that a tile never shows.
 		"load-stats-overlay": "no",
 		"load-osd-console":   "no",
 		"load-auto-profiles": "no",
