@@ -41,6 +41,16 @@ type Core struct {
 // name=value pairs. Later entries override earlier ones.
 type CoreOptions map[string]string
 
+// builtinScripts are the options that load libmpv's built-in scripts,
+// across versions (0.35 has the first three). They load even with
+// load-scripts=no, each in a Lua state on a thread of its own, the stats
+// and console ones with a libass renderer: almost 4 MB per player that a
+// tile never shows.
+var builtinScripts = []string{
+	"load-stats-overlay", "load-osd-console", "load-auto-profiles", "load-console",
+	"load-select", "load-commands", "load-context-menu", "load-positioning",
+}
+
 // NewCore creates and initialises an mpv instance that renders through the
 // software render API. Audio is off unless opts turn it on.
 func NewCore(opts CoreOptions) (*Core, error) {
@@ -60,12 +70,6 @@ func NewCore(opts CoreOptions) (*Core, error) {
 		"config":                 "no",
 		"load-scripts":           "no",
 		"ytdl":                   "no",
-		// mpv's built-in stats and console scripts load even without
-		// load-scripts, each in a Lua state of its own with a libass
-		// renderer: almost 4 MB per player that a tile never shows.
-		"load-stats-overlay": "no",
-		"load-osd-console":   "no",
-		"load-auto-profiles": "no",
 	}
 	for k, v := range opts {
 		base[k] = v
@@ -74,6 +78,13 @@ func NewCore(opts CoreOptions) (*Core, error) {
 		if err := m.SetOptionString(k, v); err != nil {
 			m.TerminateDestroy()
 			return nil, fmt.Errorf("set mpv option %s=%s: %w", k, v, err)
+		}
+	}
+	for _, k := range builtinScripts {
+		// A libmpv without this script has no option for it.
+		if err := m.SetOptionString(k, "no"); err != nil && !errors.Is(err, mpv.ErrOptionNotFound) {
+			m.TerminateDestroy()
+			return nil, fmt.Errorf("set mpv option %s=no: %w", k, err)
 		}
 	}
 	if err := m.Initialize(); err != nil {

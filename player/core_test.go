@@ -113,3 +113,25 @@ func TestCoreCloseTwiceAndAfterClose(t *testing.T) {
 		t.Fatalf("Render after Close = %v", err)
 	}
 }
+
+func TestCoreLoadsNoBuiltinScripts(t *testing.T) {
+	c, err := NewCore(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	known := 0
+	for _, k := range builtinScripts {
+		v := c.Property(k)
+		if v == "" {
+			continue // this libmpv has no such script
+		}
+		known++
+		if v != "no" {
+			t.Errorf("%s = %q, want no", k, v)
+		}
+	}
+	if known == 0 {
+		t.Fatal("libmpv knows none of the built-in script options; the list is out of date")
+	}
+}
