@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"nightjar/devices/camsim"
+	"nightjar/internal/testwait"
 	"nightjar/storage/catalog"
 )
 
@@ -247,7 +248,7 @@ func TestKillNineCycles(t *testing.T) {
 		// Wait until it writes footage (from the camera's next keyframe,
 		// which under load can come seconds after the start), then kill it
 		// at a random moment.
-		waitFor(t, 15*time.Second, func() bool { return strings.Contains(out.String(), "writing footage") })
+		testwait.Until(t, 15*time.Second, "record to say it writes footage", func() bool { return strings.Contains(out.String(), "writing footage") })
 		time.Sleep(1500*time.Millisecond + time.Duration(rng.IntN(2500))*time.Millisecond)
 		killed := time.Now()
 		cmd.Process.Signal(syscall.SIGKILL)
@@ -305,17 +306,6 @@ func TestKillNineCycles(t *testing.T) {
 	t.Logf("%d kill -9 cycles, %d recovered a cut segment; worst loss: main stream (2 Mbit/s) %v, sub stream (0.4 Mbit/s) %v", cycles, recovered, worst[ids[0]], worst[ids[1]])
 }
 
-func waitFor(t *testing.T, d time.Duration, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out waiting")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // syncBuffer is a bytes.Buffer that a child process writes while the test
 // reads.
 type syncBuffer struct {
@@ -360,11 +350,11 @@ func TestMotionStartsAndPostRollStopsRecording(t *testing.T) {
 	}
 	sim.Cameras()[0].TriggerMotion(true)
 	on := time.Now()
-	waitFor(t, 10*time.Second, func() bool { return r.Recording("door") })
+	testwait.Until(t, 10*time.Second, "motion to start recording", func() bool { return r.Recording("door") })
 	time.Sleep(3 * time.Second)
 	sim.Cameras()[0].TriggerMotion(false)
 	off := time.Now()
-	waitFor(t, 10*time.Second, func() bool { return !r.Recording("door") })
+	testwait.Until(t, 10*time.Second, "the post-roll to stop recording", func() bool { return !r.Recording("door") })
 	stopped := time.Now()
 	if d := stopped.Sub(off); d < 2*time.Second {
 		t.Errorf("stopped %v after motion ended, before the 2 s post-roll", d)

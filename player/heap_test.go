@@ -5,6 +5,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"nightjar/internal/testwait"
 )
 
 func TestHeapTrimmerTrimsAfterSettlingAndEndsWithTheLastCore(t *testing.T) {
@@ -18,21 +20,21 @@ func TestHeapTrimmerTrimsAfterSettlingAndEndsWithTheLastCore(t *testing.T) {
 	if n := trims.Load(); n != 0 {
 		t.Fatalf("trimmed %d times before the start-up settled", n)
 	}
-	waitFor(t, func() bool { return trims.Load() == 1 }, "a trim after the settle time")
+	testwait.Until(t, 5*time.Second, "a trim after the settle time", func() bool { return trims.Load() == 1 })
 
 	h.remove() // one core left: a trim soon, the goroutine stays
-	waitFor(t, func() bool { return trims.Load() == 2 }, "a trim after a core closed")
+	testwait.Until(t, 5*time.Second, "a trim after a core closed", func() bool { return trims.Load() == 2 })
 	h.churned() // still running for the open core
-	waitFor(t, func() bool { return trims.Load() == 3 }, "a trim while one core is open")
+	testwait.Until(t, 5*time.Second, "a trim while one core is open", func() bool { return trims.Load() == 3 })
 	h.remove() // the last: trims at once and ends
-	waitFor(t, func() bool { return trims.Load() == 4 }, "a trim when the last core closed")
-	waitFor(t, func() bool { return runtime.NumGoroutine() <= base }, "the trimmer's goroutine to end")
+	testwait.Until(t, 5*time.Second, "a trim when the last core closed", func() bool { return trims.Load() == 4 })
+	testwait.Until(t, 5*time.Second, "the trimmer's goroutine to end", func() bool { return runtime.NumGoroutine() <= base })
 
 	h.add() // a new core starts it again
 	h.churned()
-	waitFor(t, func() bool { return trims.Load() == 5 }, "a trim from a restarted trimmer")
+	testwait.Until(t, 5*time.Second, "a trim from a restarted trimmer", func() bool { return trims.Load() == 5 })
 	h.remove()
-	waitFor(t, func() bool { return runtime.NumGoroutine() <= base }, "the restarted trimmer to end")
+	testwait.Until(t, 5*time.Second, "the restarted trimmer to end", func() bool { return runtime.NumGoroutine() <= base })
 }
 
 func TestHeapTrimmerWithoutATrimDoesNothing(t *testing.T) {
@@ -43,16 +45,5 @@ func TestHeapTrimmerWithoutATrimDoesNothing(t *testing.T) {
 	h.remove()
 	if n := runtime.NumGoroutine(); n > base {
 		t.Fatalf("%d goroutines, want at most %d", n, base)
-	}
-}
-
-func waitFor(t *testing.T, ok func() bool, what string) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }

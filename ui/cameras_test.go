@@ -7,18 +7,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
-)
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+	"nightjar/internal/testwait"
+)
 
 // TestAddDialogFlow drives the add dialog with the Fyne test driver: a
 // discovery result fills the Manual tab, a failed add shows the error with
@@ -34,7 +25,7 @@ func TestAddDialogFlow(t *testing.T) {
 	d := w.cameras.newAddDialog(AddForm{})
 	d.d.Show()
 	d.runSearch()
-	waitFor(t, "discovery results", func() bool { return d.results.Length() == 2 })
+	testwait.Until(t, 5*time.Second, "discovery results", func() bool { return d.results.Length() == 2 })
 	if !strings.Contains(d.dmsg.Text, "2 cameras answered") {
 		t.Fatalf("discover message %q", d.dmsg.Text)
 	}
@@ -54,19 +45,19 @@ func TestAddDialogFlow(t *testing.T) {
 	svc.addErr = errors.New("the camera refused the user name or password")
 	test.Type(d.pass, "wrong")
 	test.Tap(d.addBtn)
-	waitFor(t, "error message", func() bool { return strings.Contains(d.message.Text, "refused") })
+	testwait.Until(t, 5*time.Second, "error message", func() bool { return strings.Contains(d.message.Text, "refused") })
 	if !strings.Contains(d.message.Text, "check the password") {
 		t.Fatalf("no hint in %q", d.message.Text)
 	}
 	// The right one.
 	svc.addErr = nil
 	test.Tap(d.addBtn)
-	waitFor(t, "camera added", func() bool { return len(svc.added) == 1 })
+	testwait.Until(t, 5*time.Second, "camera added", func() bool { return len(svc.added) == 1 })
 	got := svc.added[0]
 	if got.User != "admin" || got.Pass != "wrong" || got.Address != svc.found[0].Address {
 		t.Fatalf("add form %+v", got)
 	}
-	waitFor(t, "list refresh", func() bool { return w.cameras.list.Length() == 1 })
+	testwait.Until(t, 5*time.Second, "list refresh", func() bool { return w.cameras.list.Length() == 1 })
 }
 
 func TestFactoryPasswordWarningOnPrivacyPage(t *testing.T) {

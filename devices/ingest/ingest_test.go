@@ -14,6 +14,8 @@ import (
 	"github.com/bluenviron/gortsplib/v5/pkg/description"
 	"github.com/bluenviron/gortsplib/v5/pkg/format"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
+
+	"nightjar/internal/testwait"
 )
 
 // testCamera serves one RTSP stream with H.265 video, AAC audio and G.711
@@ -144,15 +146,6 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func waitUntil(t *testing.T, d time.Duration, ok func() bool) {
-	t.Helper()
-	for end := time.Now().Add(d); !ok(); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(end) {
-			t.Fatal("timed out")
-		}
-	}
-}
-
 // TestIngestH265AndAACAndReconnect reads H.265 and AAC with no decoding,
 // skips G.711, and starts a new session after the camera comes back.
 func TestIngestH265AndAACAndReconnect(t *testing.T) {
@@ -168,7 +161,7 @@ func TestIngestH265AndAACAndReconnect(t *testing.T) {
 	go func() { c.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
 
-	waitUntil(t, 10*time.Second, func() bool { _, f, _ := rec.snapshot(); return len(f) > 40 })
+	testwait.Until(t, 10*time.Second, "more than 40 frames", func() bool { _, f, _ := rec.snapshot(); return len(f) > 40 })
 	tracks, frames, _ := rec.snapshot()
 	if len(tracks) != 1 || len(tracks[0]) != 2 || tracks[0][0].Codec != "h265" || tracks[0][1].Codec != "aac" {
 		t.Fatalf("tracks %+v: want h265 and aac, G.711 skipped", tracks)
@@ -206,13 +199,13 @@ func TestIngestH265AndAACAndReconnect(t *testing.T) {
 	// The camera goes away and comes back on the same address.
 	close(stop)
 	cam.close()
-	waitUntil(t, 10*time.Second, func() bool { _, _, s := rec.snapshot(); return s == 1 })
+	testwait.Until(t, 10*time.Second, "the session to end", func() bool { _, _, s := rec.snapshot(); return s == 1 })
 	cam = startTestCamera(t, addr)
 	defer cam.close()
 	stop2 := make(chan struct{})
 	defer close(stop2)
 	go cam.send(t, stop2)
-	waitUntil(t, 10*time.Second, func() bool { tr, _, _ := rec.snapshot(); return len(tr) == 2 })
+	testwait.Until(t, 10*time.Second, "a second session", func() bool { tr, _, _ := rec.snapshot(); return len(tr) == 2 })
 	if c.Sessions() != 2 {
 		t.Errorf("sessions %d, want 2", c.Sessions())
 	}

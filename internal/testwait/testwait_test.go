@@ -1,0 +1,45 @@
+package testwait
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestUntilReturnsOnceTrue(t *testing.T) {
+	var n atomic.Int32
+	go func() {
+		time.Sleep(30 * time.Millisecond)
+		n.Store(1)
+	}()
+	Until(t, 5*time.Second, "the store", func() bool { return n.Load() == 1 })
+}
+
+// recorder catches Fatalf, which in a real test ends the goroutine.
+type recorder struct {
+	testing.TB
+	msg string
+}
+
+func (r *recorder) Helper() {}
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.msg = fmt.Sprintf(format, args...)
+	panic(r)
+}
+
+func TestUntilFailsNamingWhat(t *testing.T) {
+	r := &recorder{TB: t}
+	func() {
+		defer func() {
+			if p := recover(); p != r {
+				t.Fatalf("Until did not fail: %v", p)
+			}
+		}()
+		Until(r, 30*time.Millisecond, "a thing that never comes", func() bool { return false })
+	}()
+	if !strings.Contains(r.msg, "a thing that never comes") {
+		t.Fatalf("message %q does not say what it waited for", r.msg)
+	}
+}
