@@ -11,8 +11,9 @@ export CGO_ENABLED := 1
 export CGO_CFLAGS := -O2 -g -I$(CURDIR)/player/mpvcompat
 # no_emoji leaves Fyne's 4 MB colour emoji font out: Fyne parses it again
 # for every text style, about 13 MB of heap a camera wall has no use for.
-# Emoji in a camera's name fall back to the system's fonts.
-export GOFLAGS := -tags=no_emoji
+# Emoji in a camera's name fall back to the system's fonts. A GOFLAGS of
+# the caller's is kept, with the tag added.
+export GOFLAGS := $(strip $(GOFLAGS) -tags=no_emoji)
 
 BIN := bin/nightjar
 NPM_INTEROP := devices/camsim/testdata/onvif-node

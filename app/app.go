@@ -360,11 +360,6 @@ func cameraRow(c catalog.Camera) ui.CameraRow {
 	}
 }
 
-// softwareGLSingleThread asks Mesa's software rasterizer (llvmpipe), when it
-// is the one in use, to draw on the calling thread. The wall uploads one
-// composed image per repaint, and handing that to rasterizer threads cost
-// more than it saved: about a fifth of the wall's CPU on a 2-core machine
-// (bench live). GPU drivers ignore the variable; a user's own setting wins.
 // tightGC lets the GUI's Go heap grow a quarter past its live size before
 // a collection, not double it. The wall allocates almost nothing per
 // frame, so collections stay rare; on a 16-tile wall it kept about 35 MB
@@ -375,6 +370,11 @@ func tightGC() {
 	}
 }
 
+// softwareGLSingleThread asks Mesa's software rasterizer (llvmpipe), when it
+// is the one in use, to draw on the calling thread. The wall uploads one
+// composed image per repaint, and handing that to rasterizer threads cost
+// more than it saved: about a fifth of the wall's CPU on a 2-core machine
+// (bench live). GPU drivers ignore the variable; a user's own setting wins.
 func softwareGLSingleThread() {
 	if _, set := os.LookupEnv("LP_NUM_THREADS"); !set {
 		os.Setenv("LP_NUM_THREADS", "0")

@@ -16,13 +16,18 @@ package xsurface
 // The last X error on each of our connections, by display. Xlib's
 // default handler exits the process; a closed parent window must not do
 // that. Errors on connections that are not ours (GLFW's) are dropped.
+// The handler runs on whichever thread made the failing call, so the
+// slots are read and written under xs_errors_mu; nothing calls Xlib while
+// holding it.
 #define XS_SLOTS 32
 static struct { Display *d; int err; } xs_errors[XS_SLOTS];
 static pthread_mutex_t xs_errors_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static int xs_on_error(Display *d, XErrorEvent *e) {
+	pthread_mutex_lock(&xs_errors_mu);
 	for (int i = 0; i < XS_SLOTS; i++)
 		if (xs_errors[i].d == d) { xs_errors[i].err = e->error_code; break; }
+	pthread_mutex_unlock(&xs_errors_mu);
 	return 0;
 }
 
@@ -39,14 +44,17 @@ static void xs_track(Display *d, int on) {
 
 static int xs_take_error(Display *d) {
 	XSync(d, False);
+	int e = 0;
+	pthread_mutex_lock(&xs_errors_mu);
 	for (int i = 0; i < XS_SLOTS; i++) {
 		if (xs_errors[i].d == d) {
-			int e = xs_errors[i].err;
+			e = xs_errors[i].err;
 			xs_errors[i].err = 0;
-			return e;
+			break;
 		}
 	}
-	return 0;
+	pthread_mutex_unlock(&xs_errors_mu);
+	return e;
 }
 
 typedef struct {
