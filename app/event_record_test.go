@@ -137,7 +137,7 @@ func TestLostMotionOffExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	on := g.motionOn(t)
-	time.Sleep(evExpiry + 2*time.Second)
+	time.Sleep(evExpiry + evPost + evMargin) // past what an unconfirmed "on" would record
 	if !g.r.Recording(g.id) {
 		t.Fatalf("recording stopped within %v of motion that goes on: its re-confirmations were not taken", time.Since(on).Round(time.Millisecond))
 	}
