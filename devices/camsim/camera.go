@@ -269,6 +269,7 @@ const (
 	FaultMalformed   = "malformed"     // broken XML
 	FaultNotONVIF    = "not-onvif"     // answer with a plain web page
 	FaultNoMotionOff = "no-motion-off" // motion-off events go missing (for d, or until cleared)
+	FaultNoSync      = "no-sync"       // refuse SetSynchronizationPoint (until cleared)
 	FaultNone        = "none"          // clear SOAP and event faults, drops and stalls
 )
 
@@ -293,13 +294,16 @@ func (c *Camera) InjectFault(kind string, d time.Duration) error {
 		c.setSOAPFault(kind)
 	case FaultNoMotionOff:
 		c.LoseMotionOff(true, d)
+	case FaultNoSync:
+		c.RefuseSync(true)
 	case FaultNone:
+		c.RefuseSync(false)
 		c.LoseMotionOff(false, 0)
 		c.setSOAPFault("")
 		c.Resume()
 		c.DropEvery(0)
 	default:
-		return fmt.Errorf("unknown fault %q (drop, stall, reboot, clock, garbage, oversized, slow, malformed, not-onvif, no-motion-off, none)", kind)
+		return fmt.Errorf("unknown fault %q (drop, stall, reboot, clock, garbage, oversized, slow, malformed, not-onvif, no-motion-off, no-sync, none)", kind)
 	}
 	return nil
 }

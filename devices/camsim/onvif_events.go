@@ -40,6 +40,7 @@ type eventState struct {
 	motion     bool
 	noOff      bool      // the lose-motion-off fault is on
 	noOffUntil time.Time // when it ends; zero: when cleared
+	noSync     bool      // SetSynchronizationPoint is refused
 	rng        *rand.Rand
 	nextToggle time.Time
 }
@@ -79,6 +80,15 @@ func (c *Camera) LoseMotionOff(on bool, d time.Duration) {
 	if on && d > 0 {
 		e.noOffUntil = time.Now().Add(d)
 	}
+}
+
+// RefuseSync makes the camera refuse SetSynchronizationPoint, as some
+// firmware does, or accept it again.
+func (c *Camera) RefuseSync(on bool) {
+	e := c.events()
+	e.mu.Lock()
+	e.noSync = on
+	e.mu.Unlock()
 }
 
 func (e *eventState) push(s *subscription, m eventMsg) {
@@ -268,6 +278,10 @@ func (c *Camera) dispatchEvents(op string, req *node, r *http.Request) (string, 
 			return "", f, true
 		}
 		e.mu.Lock()
+		if e.noSync {
+			e.mu.Unlock()
+			return "", faultNoAction(op), true
+		}
 		now := c.now()
 		for _, topic := range []string{TopicMotionAlarm, TopicCellMotion} {
 			e.push(s, eventMsg{topic: topic, at: now, op: "Initialized", state: e.motion})

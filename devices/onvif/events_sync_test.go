@@ -1,7 +1,10 @@
 package onvif
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -81,4 +84,84 @@ func TestWatchEventsResendsStates(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// lockedBuffer is a log destination written by the watcher while the test
+// reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestWatchEventsWithoutSync: a camera that refuses SetSynchronizationPoint
+// keeps its subscription: WatchEvents says so once and goes on pulling,
+// without subscribing again, and changes still arrive.
+func TestWatchEventsWithoutSync(t *testing.T) {
+	s := startSim(t, camsim.Config{Cameras: 1})
+	cam := s.Cameras()[0]
+	if err := cam.InjectFault(camsim.FaultNoSync, 0); err != nil {
+		t.Fatal(err)
+	}
+	c := &Client{DeviceURL: cam.DeviceURL(), Username: "admin", Password: "admin", Timeout: 2 * time.Second}
+	var logs lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	var got []Event
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.WatchEvents(ctx, WatchOptions{Wait: time.Second, SyncEvery: time.Second, Log: slog.New(slog.NewTextHandler(&logs, nil))}, func(e Event) {
+			mu.Lock()
+			got = append(got, e)
+			mu.Unlock()
+		})
+	}()
+	time.Sleep(4 * time.Second) // several sync periods
+	cam.TriggerMotion(true)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		var initial, changed int
+		for _, e := range got {
+			if e.Initial {
+				initial++
+			} else if e.State {
+				changed++
+			}
+		}
+		mu.Unlock()
+		if changed > 0 {
+			// Only the two states of the one subscription.
+			if initial != 2 {
+				t.Errorf("%d Initialized states, want the 2 of a single subscription", initial)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no motion change within 10 s; log:\n%s", logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	log := logs.String()
+	if n := strings.Count(log, "does not send event states again"); n != 1 {
+		t.Errorf("the refusal is logged %d times, want once:\n%s", n, log)
+	}
+	if strings.Contains(log, "subscription failed") {
+		t.Errorf("a refused sync made it subscribe again:\n%s", log)
+	}
 }
