@@ -38,9 +38,13 @@ func (m *motionState) set(source string, on bool, now time.Time) {
 		m.on[source] = now
 		return
 	}
-	if _, was := m.on[source]; was {
+	if seen, was := m.on[source]; was {
 		delete(m.on, source)
-		m.ended = later(m.ended, now)
+		end := now
+		if exp := seen.Add(m.expiry); exp.Before(now) {
+			end = exp // it had expired already: a late off does not lengthen it
+		}
+		m.ended = later(m.ended, end)
 	}
 }
 
