@@ -245,6 +245,12 @@ func TestEventFloodCountedAndRecordingStops(t *testing.T) {
 	g.motionOn(t)
 
 	g.r.mu.Lock() // the recorder is busy: its 64 events fill up
+	busy := true
+	defer func() {
+		if busy { // a failed wait must not leave Close waiting on the lock
+			g.r.mu.Unlock()
+		}
+	}()
 	const toggles = 300
 	for i := 0; i < toggles; i++ {
 		g.cam.TriggerMotion(i%2 == 0) // ends with an off
@@ -252,6 +258,7 @@ func TestEventFloodCountedAndRecordingStops(t *testing.T) {
 	testwait.Until(t, 20*time.Second, "the flood to reach the bus", func() bool { return published.Load() >= 100 })
 	time.Sleep(time.Second)
 	flooded := time.Now()
+	busy = false
 	g.r.mu.Unlock()
 
 	end := g.stoppedWithin(t, flooded, evExpiry+evPost+evMargin)
