@@ -157,7 +157,8 @@ func Open(g globalFlags) (*App, error) {
 	})
 
 	a.Secrets = &secrets.Store{}
-	a.Bus = &devices.Bus{}
+	a.Bus = &devices.Bus{Log: a.Log.With("component", "events")}
+	a.onClose("event bus", a.Bus.Close) // summarises losses not yet logged
 	a.Log.Info("nightjar started", "version", Version, "data_dir", dir, "pid", os.Getpid(), "demo", g.demo)
 	if g.demo {
 		if err := a.startDemo(); err != nil {

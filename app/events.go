@@ -10,9 +10,12 @@ import (
 )
 
 // eventWatchers keeps one pull-point subscription per camera that has
-// events, publishing each change on the bus and storing it.
+// events, publishing each change on the bus and storing it. The states a
+// camera sends on subscribing and when asked again (Initialized) go on the
+// bus too, for the recorder's motion expiry, but not into the catalogue.
 type eventWatchers struct {
 	a      *App
+	opt    onvif.WatchOptions
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -21,9 +24,14 @@ type eventWatchers struct {
 }
 
 // startEvents watches every camera with events until Close.
-func (a *App) startEvents() {
+func (a *App) startEvents() { a.startEventsWith(onvif.WatchOptions{}) }
+
+// startEventsWith is startEvents with the subscriptions' timing; tests
+// shorten it. The motion expiry of the recorders must cover its sync
+// cadence (see defaultMotionExpiry).
+func (a *App) startEventsWith(opt onvif.WatchOptions) {
 	ctx, cancel := context.WithCancel(context.Background())
-	a.events = &eventWatchers{a: a, ctx: ctx, cancel: cancel, byID: map[string]context.CancelFunc{}}
+	a.events = &eventWatchers{a: a, opt: opt, ctx: ctx, cancel: cancel, byID: map[string]context.CancelFunc{}}
 	a.onClose("event watchers", func() error {
 		cancel()
 		a.events.wg.Wait()
@@ -61,11 +69,13 @@ func (w *eventWatchers) watch(cam catalog.Camera) {
 		}
 		c := &onvif.Client{DeviceURL: cam.DeviceURL, Username: cam.Username, Password: pass}
 		c.SetClockOffset(cam.ClockOffset)
-		c.WatchEvents(ctx, onvif.WatchOptions{Log: log}, func(e onvif.Event) {
-			if e.Initial {
-				return // a property's starting state is not something that happened
-			}
+		opt := w.opt
+		opt.Log = log
+		c.WatchEvents(ctx, opt, func(e onvif.Event) {
 			w.a.Bus.Publish(devices.CameraEvent{CameraID: cam.ID, Event: e})
+			if e.Initial {
+				return // a property's state, not something that happened
+			}
 			if err := w.a.DB.PutEvent(catalog.Event{CameraID: cam.ID, Time: e.Time, Kind: string(e.Kind), Topic: e.Topic, Source: e.Source, State: e.State}); err != nil {
 				log.Error("store event", "err", err)
 			}

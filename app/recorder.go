@@ -22,6 +22,7 @@ type recordingOptions struct {
 	SegmentLength time.Duration // default 60 s
 	SweepEvery    time.Duration // default 1 min
 	FlushInterval time.Duration // default: the store's
+	MotionExpiry  time.Duration // default defaultMotionExpiry
 }
 
 // recorders runs one recorder per camera whose mode or manual switch asks
@@ -42,14 +43,13 @@ type recorders struct {
 
 // camRecorder is one camera's ingest and recorder.
 type camRecorder struct {
-	cam     catalog.Camera
-	rec     *recording.Recorder
-	client  *ingest.Client
-	cancel  context.CancelFunc
-	done    chan struct{}
-	manual  bool
-	motion  bool      // motion is on now
-	motionT time.Time // when motion last went off
+	cam    catalog.Camera
+	rec    *recording.Recorder
+	client *ingest.Client
+	cancel context.CancelFunc
+	done   chan struct{}
+	manual bool
+	motion motionState
 }
 
 // recordingStore opens the store on the data directory. Demo mode keys it
@@ -115,7 +115,7 @@ func (a *App) startRecorders(opt recordingOptions, only string) (*recorders, err
 			r.apply(c)
 		}
 	}
-	events, unsub := a.Bus.Subscribe(64)
+	events, unsub := a.Bus.Subscribe("recorder", 64)
 	r.wg.Add(2)
 	go func() {
 		defer r.wg.Done()
@@ -156,7 +156,7 @@ func (r *recorders) apply(cam catalog.Camera) {
 		r.stopLocked(c)
 		delete(r.cams, cam.ID)
 	case need && c != nil:
-		c.rec.PreRoll = preRollOf(cam.Record)
+		c.rec.SetPreRoll(preRollOf(cam.Record))
 	}
 	r.updateWantLocked(time.Now())
 }
@@ -172,7 +172,11 @@ func (r *recorders) startLocked(cam catalog.Camera, manual bool) *camRecorder {
 	log := r.log.With("camera", cam.ID)
 	rec := &recording.Recorder{Store: r.store, CameraID: cam.ID, SegmentLength: r.opt.SegmentLength,
 		PreRoll: preRollOf(cam.Record), Log: log}
-	c := &camRecorder{cam: cam, rec: rec, manual: manual, done: make(chan struct{})}
+	expiry := r.opt.MotionExpiry
+	if expiry <= 0 {
+		expiry = defaultMotionExpiry
+	}
+	c := &camRecorder{cam: cam, rec: rec, manual: manual, done: make(chan struct{}), motion: motionState{expiry: expiry}}
 	ctx, cancel := context.WithCancel(r.ctx)
 	c.cancel = cancel
 	r.cams[cam.ID] = c
@@ -241,19 +245,23 @@ func (c *camRecorder) want(now time.Time) (bool, string) {
 		if post <= 0 {
 			post = 10 * time.Second
 		}
-		return c.motion || (!c.motionT.IsZero() && now.Sub(c.motionT) < post), catalog.RecordEvent
+		return c.motion.active(now, post), catalog.RecordEvent
 	}
 	return false, ""
 }
 
 func (r *recorders) updateWantLocked(now time.Time) {
-	for _, c := range r.cams {
+	for id, c := range r.cams {
+		for _, src := range c.motion.expire(now) {
+			r.log.Warn("motion not confirmed again in time; taken as ended", "camera", id, "source", src, "expiry", c.motion.expiry)
+		}
 		on, why := c.want(now)
 		c.rec.SetWant(on, why)
 	}
 }
 
-// watchEvents follows motion for event-mode recording.
+// watchEvents follows motion for event-mode recording. Changes and the
+// states a camera sends again (Initialized) alike refresh it.
 func (r *recorders) watchEvents(events <-chan devices.CameraEvent) {
 	for {
 		select {
@@ -265,11 +273,9 @@ func (r *recorders) watchEvents(events <-chan devices.CameraEvent) {
 			}
 			r.mu.Lock()
 			if c := r.cams[e.CameraID]; c != nil {
-				if c.motion && !e.State {
-					c.motionT = time.Now()
-				}
-				c.motion = e.State
-				r.updateWantLocked(time.Now())
+				now := time.Now()
+				c.motion.set(e.Topic+" "+e.Source, e.State, now)
+				r.updateWantLocked(now)
 			}
 			r.mu.Unlock()
 		}

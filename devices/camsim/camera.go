@@ -259,16 +259,18 @@ func (c *Camera) viewIndex(n int) int {
 
 // Fault kinds for InjectFault and 'nightjar camsim --fault'.
 const (
-	FaultDrop      = "drop"      // close RTSP sessions every d (default 10 s)
-	FaultStall     = "stall"     // stop sending video, keep sessions (for d, or until cleared)
-	FaultReboot    = "reboot"    // everything down for d (default 10 s)
-	FaultClock     = "clock"     // clock offset d
-	FaultGarbage   = "garbage"   // bytes before the SOAP XML
-	FaultOversized = "oversized" // a 100 MB SOAP body
-	FaultSlow      = "slow"      // drip the SOAP response a byte at a time
-	FaultMalformed = "malformed" // broken XML
-	FaultNotONVIF  = "not-onvif" // answer with a plain web page
-	FaultNone      = "none"      // clear SOAP faults and stalls
+	FaultDrop        = "drop"          // close RTSP sessions every d (default 10 s)
+	FaultStall       = "stall"         // stop sending video, keep sessions (for d, or until cleared)
+	FaultReboot      = "reboot"        // everything down for d (default 10 s)
+	FaultClock       = "clock"         // clock offset d
+	FaultGarbage     = "garbage"       // bytes before the SOAP XML
+	FaultOversized   = "oversized"     // a 100 MB SOAP body
+	FaultSlow        = "slow"          // drip the SOAP response a byte at a time
+	FaultMalformed   = "malformed"     // broken XML
+	FaultNotONVIF    = "not-onvif"     // answer with a plain web page
+	FaultNoMotionOff = "no-motion-off" // motion-off events go missing (for d, or until cleared)
+	FaultNoSync      = "no-sync"       // refuse SetSynchronizationPoint (until cleared)
+	FaultNone        = "none"          // clear SOAP and event faults, drops and stalls
 )
 
 // InjectFault turns on a fault by name; see the Fault constants.
@@ -290,12 +292,18 @@ func (c *Camera) InjectFault(kind string, d time.Duration) error {
 		c.SetClockOffset(d)
 	case FaultGarbage, FaultOversized, FaultSlow, FaultMalformed, FaultNotONVIF:
 		c.setSOAPFault(kind)
+	case FaultNoMotionOff:
+		c.LoseMotionOff(true, d)
+	case FaultNoSync:
+		c.RefuseSync(true)
 	case FaultNone:
+		c.RefuseSync(false)
+		c.LoseMotionOff(false, 0)
 		c.setSOAPFault("")
 		c.Resume()
 		c.DropEvery(0)
 	default:
-		return fmt.Errorf("unknown fault %q (drop, stall, reboot, clock, garbage, oversized, slow, malformed, not-onvif, none)", kind)
+		return fmt.Errorf("unknown fault %q (drop, stall, reboot, clock, garbage, oversized, slow, malformed, not-onvif, no-motion-off, no-sync, none)", kind)
 	}
 	return nil
 }

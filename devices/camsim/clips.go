@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"sync"
 
 	"nightjar/assets"
 )
@@ -55,13 +56,11 @@ type clipSet struct {
 	band  *bandInfo // nil when the clips cannot carry a name band
 }
 
-var loadedClips map[string]*clipSet
+// clips returns the embedded clips, parsed once however many simulators
+// start at the same time.
+var clips = sync.OnceValues(loadClips)
 
-// clips returns the embedded clips, parsed once.
-func clips() (map[string]*clipSet, error) {
-	if loadedClips != nil {
-		return loadedClips, nil
-	}
+func loadClips() (map[string]*clipSet, error) {
 	out := map[string]*clipSet{}
 	for kind, spec := range specs {
 		names, err := fs.Glob(assets.CamsimClips, "camsim/"+kind+"-view*.h264")
@@ -90,7 +89,6 @@ func clips() (map[string]*clipSet, error) {
 		set.band = prepareBand(set)
 		out[kind] = set
 	}
-	loadedClips = out
 	return out, nil
 }
 

@@ -38,6 +38,9 @@ type eventState struct {
 	subs       map[string]*subscription
 	nextID     int
 	motion     bool
+	noOff      bool      // the lose-motion-off fault is on
+	noOffUntil time.Time // when it ends; zero: when cleared
+	noSync     bool      // SetSynchronizationPoint is refused
 	rng        *rand.Rand
 	nextToggle time.Time
 }
@@ -65,7 +68,36 @@ func (c *Camera) TriggerMotion(on bool) {
 	c.log.Debug("motion", "on", on)
 }
 
+// LoseMotionOff makes every motion-off message go missing for d (0: until
+// cleared): neither the change to off nor an off state, on subscribing or
+// synchronising, reaches a subscriber. The camera's own motion state still
+// goes off. on false clears it.
+func (c *Camera) LoseMotionOff(on bool, d time.Duration) {
+	e := c.events()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.noOff, e.noOffUntil = on, time.Time{}
+	if on && d > 0 {
+		e.noOffUntil = time.Now().Add(d)
+	}
+}
+
+// RefuseSync makes the camera refuse SetSynchronizationPoint, as some
+// firmware does, or accept it again.
+func (c *Camera) RefuseSync(on bool) {
+	e := c.events()
+	e.mu.Lock()
+	e.noSync = on
+	e.mu.Unlock()
+}
+
 func (e *eventState) push(s *subscription, m eventMsg) {
+	if e.noOff && !e.noOffUntil.IsZero() && time.Now().After(e.noOffUntil) {
+		e.noOff = false
+	}
+	if e.noOff && !m.state {
+		return
+	}
 	if len(s.queue) >= maxQueued {
 		s.queue = s.queue[1:]
 	}
@@ -246,6 +278,10 @@ func (c *Camera) dispatchEvents(op string, req *node, r *http.Request) (string, 
 			return "", f, true
 		}
 		e.mu.Lock()
+		if e.noSync {
+			e.mu.Unlock()
+			return "", faultNoAction(op), true
+		}
 		now := c.now()
 		for _, topic := range []string{TopicMotionAlarm, TopicCellMotion} {
 			e.push(s, eventMsg{topic: topic, at: now, op: "Initialized", state: e.motion})

@@ -15,5 +15,10 @@
 // any namespace prefix works, and bytes before the first '<' are skipped.
 // Failures are typed: see the Err values and Hint.
 //
+// WatchEvents passes on the property states a camera sends on subscribing
+// and every WatchOptions.SyncEvery (Event.Initial), not only changes: a
+// consumer that keeps a state should let it expire when it is not
+// confirmed again, since a change can be lost.
+//
 // Passwords are never logged and never part of an error.
 package onvif

@@ -131,6 +131,15 @@ func (p *PullPoint) Renew(ctx context.Context, ttl time.Duration) error {
 	return err
 }
 
+// SetSynchronizationPoint asks the camera to send the current state of
+// every property again, as Initialized messages that the next Pull
+// returns.
+func (p *PullPoint) SetSynchronizationPoint(ctx context.Context) error {
+	_, err := p.c.call(ctx, p.addr, "SetSynchronizationPoint", `<tev:SetSynchronizationPoint/>`, true,
+		p.headers("http://www.onvif.org/ver10/events/wsdl/PullPointSubscription/SetSynchronizationPointRequest")...)
+	return err
+}
+
 // Unsubscribe ends the subscription.
 func (p *PullPoint) Unsubscribe(ctx context.Context) error {
 	_, err := p.c.call(ctx, p.addr, "Unsubscribe", `<wsnt:Unsubscribe/>`, true, p.headers("http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeRequest")...)
@@ -144,22 +153,40 @@ type WatchOptions struct {
 	TTL time.Duration
 	// Wait is the long-poll time. It defaults to 10 s.
 	Wait time.Duration
+	// SyncEvery is how often the camera is asked to send every property's
+	// state again (SetSynchronizationPoint). A camera sends a property
+	// such as motion only when it changes, so without this a lost change
+	// would never be corrected. The states arrive within SyncEvery plus
+	// one Wait of the last ones. It defaults to 20 s; negative turns it
+	// off.
+	SyncEvery time.Duration
 	// Log receives errors; it defaults to discarding.
 	Log *slog.Logger
 }
 
+// Default event timing of WatchEvents.
+const (
+	DefaultPullWait  = 10 * time.Second
+	DefaultSyncEvery = 20 * time.Second
+)
+
 // WatchEvents keeps a pull-point subscription alive until ctx ends:
-// renews it before expiry, and subscribes again (with backoff from 1 s to
-// 30 s) after errors or a camera reboot. Each event goes to fn.
+// renews it before expiry, asks for every property's state again every
+// SyncEvery, and subscribes again (with backoff from 1 s to 30 s) after
+// errors or a camera reboot. Each event goes to fn, the Initialized ones
+// from subscribing or synchronising included.
 func (c *Client) WatchEvents(ctx context.Context, opt WatchOptions, fn func(Event)) error {
 	if opt.TTL <= 0 {
 		opt.TTL = time.Minute
 	}
 	if opt.Wait <= 0 {
-		opt.Wait = 10 * time.Second
+		opt.Wait = DefaultPullWait
 	}
 	if opt.Wait > opt.TTL/3 {
 		opt.Wait = opt.TTL / 3
+	}
+	if opt.SyncEvery == 0 {
+		opt.SyncEvery = DefaultSyncEvery
 	}
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
@@ -189,11 +216,28 @@ func (c *Client) WatchEvents(ctx context.Context, opt WatchOptions, fn func(Even
 }
 
 func (c *Client) pullLoop(ctx context.Context, pp *PullPoint, opt WatchOptions, fn func(Event)) error {
+	synced := time.Now() // subscribing sends the states too
+	syncing := opt.SyncEvery > 0
 	for ctx.Err() == nil {
 		if time.Until(pp.expires) < opt.TTL/2 {
 			if err := pp.Renew(ctx, opt.TTL); err != nil {
 				return fmt.Errorf("renew: %w", err)
 			}
+		}
+		if syncing && time.Since(synced) >= opt.SyncEvery {
+			err := pp.SetSynchronizationPoint(ctx)
+			var fault *FaultError
+			switch {
+			case errors.As(err, &fault):
+				// The camera refuses it: only the expiry of states
+				// on the subscriber's side is left to catch a lost
+				// change. A gone subscription fails the next pull.
+				opt.Log.Warn("camera does not send event states again on request; a lost change is caught only when the state expires", "err", err)
+				syncing = false
+			case err != nil:
+				return fmt.Errorf("synchronise: %w", err)
+			}
+			synced = time.Now()
 		}
 		evs, err := pp.Pull(ctx, opt.Wait, 50)
 		if err != nil {

@@ -60,7 +60,8 @@ type Recorder struct {
 	// SegmentLength is the target segment duration; segments start on a
 	// keyframe. It defaults to 60 s.
 	SegmentLength time.Duration
-	// PreRoll is how much video before a start is kept, at most 10 s.
+	// PreRoll is how much video before a start is kept, at most 10 s. Set
+	// it before the first frame; SetPreRoll changes it later.
 	PreRoll time.Duration
 	// DriftLimit is how far the camera's clock may run from the local one
 	// before the local one wins. It defaults to 2 s.
@@ -156,6 +157,14 @@ func (r *Recorder) Stop() {
 	defer r.mu.Unlock()
 	r.endSegment()
 	r.ring = nil
+}
+
+// SetPreRoll changes PreRoll while the recorder runs. A longer pre-roll
+// fills as frames arrive.
+func (r *Recorder) SetPreRoll(d time.Duration) {
+	r.mu.Lock()
+	r.PreRoll = d
+	r.mu.Unlock()
 }
 
 // SetWant switches recording on or off; trigger names why it records.
