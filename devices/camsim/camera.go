@@ -34,6 +34,9 @@ type Camera struct {
 	lastDrop    time.Time
 	ptz         *ptzState
 	faults      soapFaults
+	foreignHost string // FaultForeignHost: the host media URIs report
+	noGetUsers  bool   // FaultNoGetUsers
+	userLevel   string // the user's ONVIF level; "" is Administrator
 	upSince     time.Time
 	downUntil   time.Time
 
@@ -269,7 +272,55 @@ const (
 	FaultMalformed = "malformed" // broken XML
 	FaultNotONVIF  = "not-onvif" // answer with a plain web page
 	FaultNone      = "none"      // clear SOAP faults and stalls
+	// FaultForeignHost makes GetStreamUri and GetSnapshotUri report
+	// another host, as a camera behind NAT or a hostile one does. Its
+	// argument is HOST or HOST:PORT; see ReportForeignHost.
+	FaultForeignHost = "foreign-host"
+	// FaultNoGetUsers makes GetUsers fail with ActionNotSupported.
+	FaultNoGetUsers = "no-getusers"
 )
+
+// ReportForeignHost makes the media service report stream and snapshot
+// URIs on host (the camera's own ports) or host:port (that port for
+// both) instead of the camera's address; "" turns it off.
+func (c *Camera) ReportForeignHost(host string) {
+	c.mu.Lock()
+	c.foreignHost = host
+	c.mu.Unlock()
+}
+
+// mediaAddr is the host:port media URIs report for a service at addr.
+func (c *Camera) mediaAddr(addr string) string {
+	c.mu.Lock()
+	h := c.foreignHost
+	c.mu.Unlock()
+	if h == "" {
+		return addr
+	}
+	if _, _, err := net.SplitHostPort(h); err == nil {
+		return h
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	return net.JoinHostPort(h, port)
+}
+
+// SetUserLevel sets the ONVIF level (Administrator, Operator, User…)
+// GetUsers reports for the camera's user.
+func (c *Camera) SetUserLevel(level string) {
+	c.mu.Lock()
+	c.userLevel = level
+	c.mu.Unlock()
+}
+
+// UserLevel is the user's level, as GetUsers reports and SetUser sets it.
+func (c *Camera) UserLevel() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.userLevel == "" {
+		return "Administrator"
+	}
+	return c.userLevel
+}
 
 // InjectFault turns on a fault by name; see the Fault constants.
 func (c *Camera) InjectFault(kind string, d time.Duration) error {
@@ -290,12 +341,22 @@ func (c *Camera) InjectFault(kind string, d time.Duration) error {
 		c.SetClockOffset(d)
 	case FaultGarbage, FaultOversized, FaultSlow, FaultMalformed, FaultNotONVIF:
 		c.setSOAPFault(kind)
+	case FaultNoGetUsers:
+		c.mu.Lock()
+		c.noGetUsers = true
+		c.mu.Unlock()
+	case FaultForeignHost:
+		return fmt.Errorf("fault %q needs a host: %s=HOST[:PORT]", kind, kind)
 	case FaultNone:
 		c.setSOAPFault("")
 		c.Resume()
 		c.DropEvery(0)
+		c.ReportForeignHost("")
+		c.mu.Lock()
+		c.noGetUsers = false
+		c.mu.Unlock()
 	default:
-		return fmt.Errorf("unknown fault %q (drop, stall, reboot, clock, garbage, oversized, slow, malformed, not-onvif, none)", kind)
+		return fmt.Errorf("unknown fault %q (drop, stall, reboot, clock, garbage, oversized, slow, malformed, not-onvif, foreign-host=HOST, no-getusers, none)", kind)
 	}
 	return nil
 }
