@@ -279,50 +279,57 @@ func TestHostileCameraGetsNoCredentials(t *testing.T) {
 		// Expected addresses are where camsim really serves.
 		if cam.MainURI != sc.StreamURI(camsim.Main) || cam.SubURI != sc.StreamURI(camsim.Sub) ||
 			cam.SnapshotURI != "http://"+dev.Host+"/onvif/snapshot" {
-			t.Fatalf("camera %d stored main %q sub %q snapshot %q; want camsim's own %q, %q and host %s",
+			t.Errorf("camera %d stored main %q sub %q snapshot %q; want camsim's own %q, %q and host %s",
 				i, cam.MainURI, cam.SubURI, cam.SnapshotURI, sc.StreamURI(camsim.Main), sc.StreamURI(camsim.Sub), dev.Host)
 		}
 		if cam.StreamWarning != "" || cam.ManualStreams {
-			t.Fatalf("camera %d: warning %q, manual %v for probed streams", i, cam.StreamWarning, cam.ManualStreams)
+			t.Errorf("camera %d: warning %q, manual %v for probed streams", i, cam.StreamWarning, cam.ManualStreams)
 		}
 	}
 
-	// Live: the wall's sub streams, then each main stream.
-	streams := a.openLiveStreams(ctx)
-	if len(streams) != 2 {
-		t.Fatalf("%d live streams, want 2", len(streams))
-	}
-	for i, ls := range streams {
-		waitPlaying(t, ls.ID+" sub", ls.Source)
-		if ls.OpenMain == nil {
-			t.Fatalf("%s has no main stream", ls.ID)
+	// Each path in its own subtest, so that one failing does not keep
+	// the others from running against the traps.
+	t.Run("live", func(t *testing.T) {
+		// The wall's sub streams, then each main stream.
+		streams := a.openLiveStreams(ctx)
+		if len(streams) != 2 {
+			t.Fatalf("%d live streams, want 2", len(streams))
 		}
-		m, closeMain := ls.OpenMain()
-		waitPlaying(t, ls.ID+" main", m)
-		closeMain()
-		if n := s.Cameras()[i].Readers(); n < 1 {
-			t.Fatalf("camera %d has %d readers while its sub stream plays", i, n)
+		for i, ls := range streams {
+			waitPlaying(t, ls.ID+" sub", ls.Source)
+			if ls.OpenMain == nil {
+				t.Fatalf("%s has no main stream", ls.ID)
+			}
+			m, closeMain := ls.OpenMain()
+			waitPlaying(t, ls.ID+" main", m)
+			closeMain()
+			if n := s.Cameras()[i].Readers(); n < 1 {
+				t.Fatalf("camera %d has %d readers while its sub stream plays", i, n)
+			}
 		}
-	}
-
-	// Recording.
-	r, err := a.startRecorders(recordingOptions{SegmentLength: 10 * time.Second}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range ids {
-		if on, err := r.ToggleManual(id); err != nil || !on {
-			t.Fatalf("start recording %s: %v, %v", id, on, err)
-		}
-		waitSegment(t, a, id)
-	}
-
-	// Snapshot.
-	for _, id := range ids {
-		if _, err := a.Snapshot(ctx, id); err != nil {
+	})
+	t.Run("record", func(t *testing.T) {
+		r, err := a.startRecorders(recordingOptions{SegmentLength: 10 * time.Second}, "")
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
+		for _, id := range ids {
+			if on, err := r.ToggleManual(id); err != nil || !on {
+				t.Fatalf("start recording %s: %v, %v", id, on, err)
+			}
+			waitSegment(t, a, id)
+		}
+	})
+	t.Run("snapshot", func(t *testing.T) {
+		for _, id := range ids {
+			sctx, scancel := context.WithTimeout(ctx, 20*time.Second)
+			_, err := a.Snapshot(sctx, id)
+			scancel()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 
 	for _, use := range []string{"live", "record", "snapshot"} {
 		got := urls.get(use)

@@ -88,7 +88,10 @@ func applyManualStreams(cam *catalog.Camera, mainURL, subURL string) error {
 		*o.dst = u
 		cam.ManualStreams = true
 	}
-	cam.StreamWarning = streamWarning(*cam)
+	cam.StreamWarning = ""
+	if cam.ManualStreams {
+		cam.StreamWarning = streamWarning(*cam)
+	}
 	return nil
 }
 
