@@ -497,6 +497,7 @@ func TestStreamURLRefuses(t *testing.T) {
 		{manual, "udp://10.0.0.9:554", ""},
 		{rtspOnly, "rtsp://10.0.0.7/s", "rtsp://admin:pw@10.0.0.7/s"},
 		{rtspOnly, "tcp://10.0.0.7:23", ""},
+		{catalog.Camera{ID: "c3"}, "rtsp://left:over@10.0.0.7/s", "rtsp://10.0.0.7/s"}, // no user: no credentials at all
 	} {
 		got, err := a.streamURL(tc.cam, tc.uri, "pw", "live")
 		if tc.want == "" {
