@@ -507,7 +507,7 @@ func TestStreamURLRefuses(t *testing.T) {
 			continue
 		}
 		if err != nil || got != tc.want {
-			t.Errorf("%s %q: %q, %v; want %q", tc.cam.ID, tc.uri, redactedForTest(got), err, redactedForTest(tc.want))
+			t.Errorf("%s %q: %q (userinfo %v), %v; want %q", tc.cam.ID, tc.uri, redactedForTest(got), strings.Contains(got, "@"), err, redactedForTest(tc.want))
 		}
 	}
 }
