@@ -171,10 +171,12 @@ func (tr *credTrap) leaksFrom(path string, ingest bool) int {
 }
 
 // trapCamera puts credential traps on foreign, on the same ports as
-// camsim camera cam serves RTSP and HTTP at, and makes cam report its
-// stream and snapshot URIs there.
-func trapCamera(t *testing.T, cam *camsim.Camera, foreign, challenge, user, pass string) (rtsp, http *credTrap) {
+// camsim camera i serves RTSP and HTTP at, and makes it report its
+// stream and snapshot URIs there, through the --fault spec 'nightjar
+// camsim' takes.
+func trapCamera(t *testing.T, s *camsim.Sim, i int, foreign, challenge, user, pass string) (rtsp, http *credTrap) {
 	t.Helper()
+	cam := s.Cameras()[i]
 	rtspURL, err := url.Parse(cam.StreamURI(camsim.Main))
 	if err != nil {
 		t.Fatal(err)
@@ -185,7 +187,17 @@ func trapCamera(t *testing.T, cam *camsim.Camera, foreign, challenge, user, pass
 	}
 	rtsp = startCredTrap(t, net.JoinHostPort(foreign, rtspURL.Port()), challenge, user, pass)
 	http = startCredTrap(t, net.JoinHostPort(foreign, devURL.Port()), challenge, user, pass)
-	cam.ReportForeignHost(foreign)
+	if err := (faultFlags{fmt.Sprintf("%d:foreign-host", i+1)}).apply(s); err == nil {
+		t.Fatal("foreign-host without a host accepted")
+	}
+	if err := (faultFlags{fmt.Sprintf("%d:foreign-host=%s", i+1, foreign)}).apply(s); err != nil {
+		t.Fatal(err)
+	}
+	// The fault is on: camsim reports the trap's address (its own test
+	// checks that GetStreamUri says the same).
+	if got, want := cam.ReportedStreamURI(camsim.Main), "rtsp://"+rtsp.ln.Addr().String()+"/main"; got != want {
+		t.Fatalf("camsim reports %s, want the trap's %s", got, want)
+	}
 	return rtsp, http
 }
 
@@ -246,7 +258,7 @@ func TestHostileCameraGetsNoCredentials(t *testing.T) {
 	s := startCamsim(t, camsim.Config{Cameras: 2, User: "admin", Pass: hostilePass})
 	var traps []*credTrap
 	for i, f := range []struct{ host, challenge string }{{"127.0.0.2", "Basic"}, {"127.0.0.3", "Digest"}} {
-		r, h := trapCamera(t, s.Cameras()[i], f.host, f.challenge, "admin", hostilePass)
+		r, h := trapCamera(t, s, i, f.host, f.challenge, "admin", hostilePass)
 		traps = append(traps, r, h)
 	}
 	// Checked however the test ends: a failure below must not hide a leak.

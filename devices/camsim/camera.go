@@ -289,6 +289,12 @@ func (c *Camera) ReportForeignHost(host string) {
 	c.mu.Unlock()
 }
 
+// ReportedStreamURI is the URI GetStreamUri reports for a stream kind:
+// StreamURI, or under FaultForeignHost one on the foreign host.
+func (c *Camera) ReportedStreamURI(kind string) string {
+	return "rtsp://" + c.mediaAddr(c.rtspAddr) + "/" + kind
+}
+
 // mediaAddr is the host:port media URIs report for a service at addr.
 func (c *Camera) mediaAddr(addr string) string {
 	c.mu.Lock()

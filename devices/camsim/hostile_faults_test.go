@@ -36,8 +36,8 @@ func TestForeignHostFault(t *testing.T) {
 		t.Fatal("foreign-host without a host accepted")
 	}
 	cam.ReportForeignHost("127.0.0.2")
-	if got, want := uri("GetStreamUri"), "rtsp://127.0.0.2:"+rtspPort+"/main"; got != want {
-		t.Errorf("GetStreamUri %q, want %q", got, want)
+	if got, want := uri("GetStreamUri"), "rtsp://127.0.0.2:"+rtspPort+"/main"; got != want || got != cam.ReportedStreamURI(Main) {
+		t.Errorf("GetStreamUri %q, want %q, as ReportedStreamURI says (%q)", got, want, cam.ReportedStreamURI(Main))
 	}
 	if got, want := uri("GetSnapshotUri"), "http://127.0.0.2:"+httpPort+"/onvif/snapshot"; got != want {
 		t.Errorf("GetSnapshotUri %q, want %q", got, want)
