@@ -119,8 +119,15 @@ func (a *App) AddCamera(ctx context.Context, req AddRequest) (catalog.Camera, er
 		if err := applyManualStreams(&cam, req.MainURL, req.SubURL); err != nil {
 			return cam, err
 		}
+		if cam.SubURI == "" && req.MainURL != "" {
+			cam.SubURI = cam.MainURI
+		}
 		if cam.MainURI == "" || cam.SubURI == "" {
-			return cam, fmt.Errorf("the camera reported no usable stream for profile %s or %s: %w", cam.MainProfile, cam.SubProfile, onvif.ErrBadURI)
+			why := ""
+			if len(res.StreamRefused) > 0 {
+				why = " (" + strings.Join(res.StreamRefused, "; ") + ")"
+			}
+			return cam, fmt.Errorf("the camera reported no usable stream for profile %s or %s%s: %w", cam.MainProfile, cam.SubProfile, why, onvif.ErrBadURI)
 		}
 		if cam.Name == "" {
 			cam.Name = strings.TrimSpace(res.Info.Manufacturer + " " + res.Info.Model)

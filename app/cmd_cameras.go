@@ -118,6 +118,9 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%d\t%d\t%s\t%s\n", p.Token, p.Encoding, p.Width, p.Height, p.FPS, p.BitrateKbps, use, logging.RedactURL(p.StreamURI))
 	}
 	tw.Flush()
+	for _, r := range res.StreamRefused {
+		fmt.Fprintf(stdout, "refused:  %s\n", r)
+	}
 	if res.SnapshotURI != "" {
 		fmt.Fprintf(stdout, "snapshot: %s\n", logging.RedactURL(res.SnapshotURI))
 	}

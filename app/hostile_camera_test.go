@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"nightjar/devices/camsim"
+	"nightjar/devices/onvif"
 	"nightjar/internal/testwait"
 	"nightjar/storage/catalog"
 	"nightjar/ui"
@@ -521,5 +523,37 @@ func TestStreamURLRefuses(t *testing.T) {
 		if err != nil || got != tc.want {
 			t.Errorf("%s %q: %q (userinfo %v), %v; want %q", tc.cam.ID, tc.uri, redactedForTest(got), strings.Contains(got, "@"), err, redactedForTest(tc.want))
 		}
+	}
+}
+
+// TestAddRefusesOtherStreamSchemes has camsim report its streams as
+// http:// URLs: the camera is not added, with a hint, and is added once
+// the user gives the stream by hand.
+func TestAddRefusesOtherStreamSchemes(t *testing.T) {
+	a := requireKeyring(t)
+	s := startCamsim(t, camsim.Config{Cameras: 1, User: "admin", Pass: hostilePass})
+	sc := s.Cameras()[0]
+	if err := (faultFlags{"1:foreign-host=http://127.0.0.1"}).apply(s); err != nil {
+		t.Fatal(err)
+	}
+	if got := sc.ReportedStreamURI(camsim.Main); !strings.HasPrefix(got, "http://") {
+		t.Fatalf("camsim reports %s, want an http:// stream", got)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := a.AddCamera(ctx, AddRequest{Address: sc.DeviceURL(), User: "admin", Pass: hostilePass})
+	if !errors.Is(err, onvif.ErrBadURI) || cameraHint(err) == "" || !strings.Contains(err.Error(), `scheme "http"`) {
+		t.Fatalf("add with http:// streams: %v (hint %q); want ErrBadURI naming the scheme, with a hint", err, cameraHint(err))
+	}
+	if cams, err := a.DB.Cameras(); err != nil || len(cams) != 0 {
+		t.Fatalf("stored %d cameras after a refused add (%v)", len(cams), err)
+	}
+	cam, err := a.AddCamera(ctx, AddRequest{Address: sc.DeviceURL(), User: "admin", Pass: hostilePass, MainURL: sc.StreamURI(camsim.Main)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Secrets.Delete(context.Background(), keyringKey(cam.ID)) })
+	if cam.MainURI != sc.StreamURI(camsim.Main) || cam.SubURI != cam.MainURI || !cam.ManualStreams || cam.StreamWarning != "" {
+		t.Fatalf("record %+v; want the given stream for both, no warning (same host)", cam)
 	}
 }

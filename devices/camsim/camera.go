@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -282,7 +283,9 @@ const (
 
 // ReportForeignHost makes the media service report stream and snapshot
 // URIs on host (the camera's own ports) or host:port (that port for
-// both) instead of the camera's address; "" turns it off.
+// both) instead of the camera's address; "" turns it off. A scheme in
+// front (http://host) replaces rtsp and http in both, as a camera that
+// offers its video over another protocol does.
 func (c *Camera) ReportForeignHost(host string) {
 	c.mu.Lock()
 	c.foreignHost = host
@@ -292,7 +295,23 @@ func (c *Camera) ReportForeignHost(host string) {
 // ReportedStreamURI is the URI GetStreamUri reports for a stream kind:
 // StreamURI, or under FaultForeignHost one on the foreign host.
 func (c *Camera) ReportedStreamURI(kind string) string {
-	return "rtsp://" + c.mediaAddr(c.rtspAddr) + "/" + kind
+	return c.mediaScheme("rtsp") + "://" + c.mediaAddr(c.rtspAddr) + "/" + kind
+}
+
+// ReportedSnapshotURI is the URI GetSnapshotUri reports.
+func (c *Camera) ReportedSnapshotURI() string {
+	return c.mediaScheme("http") + "://" + c.mediaAddr(c.httpAddr) + "/onvif/snapshot"
+}
+
+// mediaScheme is the scheme media URIs report, def unless the fault names
+// one.
+func (c *Camera) mediaScheme(def string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s, _, ok := strings.Cut(c.foreignHost, "://"); ok {
+		return s
+	}
+	return def
 }
 
 // mediaAddr is the host:port media URIs report for a service at addr.
@@ -300,6 +319,9 @@ func (c *Camera) mediaAddr(addr string) string {
 	c.mu.Lock()
 	h := c.foreignHost
 	c.mu.Unlock()
+	if _, rest, ok := strings.Cut(h, "://"); ok {
+		h = rest
+	}
 	if h == "" {
 		return addr
 	}

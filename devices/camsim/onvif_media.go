@@ -75,7 +75,7 @@ func (c *Camera) getSnapshotURI(req *node) (string, *soapFault) {
 		return "", faultInvalidArg("ter:NoProfile", "no profile "+tok)
 	}
 	return fmt.Sprintf(`<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>%s</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`,
-		esc("http://"+c.mediaAddr(c.httpAddr)+"/onvif/snapshot")), nil
+		esc(c.ReportedSnapshotURI())), nil
 }
 
 func (c *Camera) getVideoEncoderConfigurations() string {

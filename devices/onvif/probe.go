@@ -46,6 +46,9 @@ type ProbeResult struct {
 	Main, Sub   string // chosen profile tokens
 	SnapshotURI string
 	PTZ         *PTZInfo // nil without PTZ
+	// StreamRefused says why stream URIs the camera reported were not
+	// taken (ErrBadURI), one line per profile.
+	StreamRefused []string `json:",omitempty"`
 }
 
 // SyncClock reads the device's clock with the unauthenticated
@@ -290,9 +293,11 @@ func PickStreams(ps []Profile) (main, sub string) {
 // offset first (so cameras with wrong clocks authenticate), then services,
 // device information, profiles with stream URIs, the snapshot URI and, on
 // PTZ cameras, the node and presets. A profile whose stream URI is refused
-// (ErrBadURI) keeps an empty StreamURI and is not picked; when every
-// profile's is refused, Probe fails with that error. A refused snapshot
-// URI leaves SnapshotURI empty.
+// (ErrBadURI) keeps an empty StreamURI and is not picked while another has
+// one; when every profile's is refused, Main and Sub are picked among all
+// and have no StreamURI, so that a caller can take streams given by hand
+// (the refusals are in StreamRefused). A refused snapshot URI leaves
+// SnapshotURI empty.
 func (c *Client) Probe(ctx context.Context) (*ProbeResult, error) {
 	res := &ProbeResult{DeviceURL: c.DeviceURL}
 	off, err := c.SyncClock(ctx)
@@ -310,11 +315,10 @@ func (c *Client) Probe(ctx context.Context) (*ProbeResult, error) {
 		return nil, err
 	}
 	var usable []Profile
-	var refused error
 	for i := range res.Profiles {
 		uri, err := c.StreamURI(ctx, res.Profiles[i].Token)
 		if errors.Is(err, ErrBadURI) {
-			refused = err
+			res.StreamRefused = append(res.StreamRefused, err.Error())
 			continue
 		}
 		if err != nil {
@@ -324,7 +328,7 @@ func (c *Client) Probe(ctx context.Context) (*ProbeResult, error) {
 		usable = append(usable, res.Profiles[i])
 	}
 	if len(usable) == 0 {
-		return nil, refused
+		usable = res.Profiles
 	}
 	res.Main, res.Sub = PickStreams(usable)
 	if res.SnapshotURI, err = c.SnapshotURI(ctx, res.Main); err != nil && !errors.Is(err, ErrNotSupported) && !errors.Is(err, ErrBadURI) {

@@ -78,8 +78,8 @@ func cameraURI(raw, deviceURL string, schemes ...string) (string, error) {
 		return "", fmt.Errorf("%w: address longer than %d bytes", ErrBadURI, maxURI)
 	}
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || u.Opaque != "" {
-		return "", fmt.Errorf("%w: %q is not an absolute URL", ErrBadURI, cleanText(raw, maxText))
+	if err != nil {
+		return "", fmt.Errorf("%w: %q is not a URL", ErrBadURI, cleanText(raw, maxText))
 	}
 	allowed := false
 	for _, s := range schemes {
@@ -87,6 +87,9 @@ func cameraURI(raw, deviceURL string, schemes ...string) (string, error) {
 	}
 	if !allowed {
 		return "", fmt.Errorf("%w: scheme %q (only %s)", ErrBadURI, cleanText(u.Scheme, maxText), strings.Join(schemes, ", "))
+	}
+	if u.Host == "" || u.Opaque != "" {
+		return "", fmt.Errorf("%w: %q has no host", ErrBadURI, cleanText(raw, maxText))
 	}
 	d, err := url.Parse(deviceURL)
 	if err != nil || d.Hostname() == "" {

@@ -278,15 +278,22 @@ func TestProbeSanitizesCameraStrings(t *testing.T) {
 }
 
 func TestProbeRefusesOtherSchemes(t *testing.T) {
-	// A stream on another scheme fails the probe: there is nothing to
-	// play. A snapshot on another scheme is dropped.
+	// A stream on another scheme is left out, and said why; the profile is
+	// still picked, for a stream given by hand. A snapshot on another
+	// scheme is dropped.
 	dev := hostileCamera(t, "Cam", "file:///etc/passwd", "rtsp://10.9.9.9/snap")
-	_, err := (&Client{DeviceURL: dev, Username: "admin", Password: "x"}).Probe(context.Background())
-	if !errors.Is(err, ErrBadURI) || Hint(err) == "" {
-		t.Fatalf("probe of a file:// stream: %v; want ErrBadURI with a hint", err)
+	res, err := (&Client{DeviceURL: dev, Username: "admin", Password: "x"}).Probe(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := res.Profile("p1"); p.StreamURI != "" || res.Main != "p1" || len(res.StreamRefused) != 1 || !strings.Contains(res.StreamRefused[0], `scheme "file"`) {
+		t.Fatalf("main %q, p1 stream %q, refused %q; want p1 picked, no stream, and the file scheme named", res.Main, p.StreamURI, res.StreamRefused)
+	}
+	if res.SnapshotURI != "" {
+		t.Fatalf("rtsp snapshot URI %q kept", res.SnapshotURI)
 	}
 	dev = hostileCamera(t, "Cam", "rtsp://10.9.9.9/live", "file:///etc/passwd")
-	res, err := (&Client{DeviceURL: dev, Username: "admin", Password: "x"}).Probe(context.Background())
+	res, err = (&Client{DeviceURL: dev, Username: "admin", Password: "x"}).Probe(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
