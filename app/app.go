@@ -45,6 +45,9 @@ type App struct {
 	demoMu        sync.Mutex
 	demoPass      map[string]string // demo camera id -> password; never in the keyring
 	streams       []ui.LiveStream
+	// streamHook, for tests, sees every stream URL handed to a player or
+	// to ingest, credentials included.
+	streamHook func(use, url string)
 
 	storeOnce sync.Once
 	store     *recording.Store
@@ -357,7 +360,7 @@ func cameraRow(c catalog.Camera) ui.CameraRow {
 		ID: c.ID, Name: c.Name, Group: c.Group, Address: logging.RedactURL(c.DeviceURL),
 		MainURI: logging.RedactURL(c.MainURI), SubURI: logging.RedactURL(c.SubURI), PTZ: c.PTZ,
 		Model: strings.TrimSpace(c.Manufacturer + " " + c.Model), FactoryPassword: c.FactoryPassword,
-		RecordMode: c.Record.Mode,
+		RecordMode: c.Record.Mode, StreamWarning: c.StreamWarning,
 	}
 }
 

@@ -28,6 +28,11 @@ type AddRequest struct {
 	// MainProfile and SubProfile override the automatic choice of
 	// streams (profile tokens, as 'nightjar probe' lists them).
 	MainProfile, SubProfile string
+	// MainURL and SubURL give a stream by hand (rtsp:// or rtsps://,
+	// without credentials), overriding the probed one; an rtsp:// camera
+	// takes only SubURL. A stream on another host than the camera is
+	// allowed this way only, and the record carries a warning.
+	MainURL, SubURL string
 }
 
 // keyringKey is where a camera's password lives in the OS keyring.
@@ -92,8 +97,15 @@ func (a *App) AddCamera(ctx context.Context, req AddRequest) (catalog.Camera, er
 			u.User = nil
 		}
 		cam.MainURI, cam.SubURI = u.String(), u.String()
+		cam.ManualStreams = true
 		if cam.Name == "" {
 			cam.Name = u.Hostname()
+		}
+		if req.MainURL != "" {
+			return cam, errors.New("an rtsp:// camera's address is its main stream: give only --sub")
+		}
+		if err := applyManualStreams(&cam, "", req.SubURL); err != nil {
+			return cam, err
 		}
 	} else {
 		res, err := ProbeCamera(ctx, req.Address, req.User, req.Pass)
@@ -104,6 +116,19 @@ func (a *App) AddCamera(ctx context.Context, req AddRequest) (catalog.Camera, er
 			return cam, err
 		}
 		fillFromProbe(&cam, res)
+		if err := applyManualStreams(&cam, req.MainURL, req.SubURL); err != nil {
+			return cam, err
+		}
+		if cam.SubURI == "" && req.MainURL != "" {
+			cam.SubURI = cam.MainURI
+		}
+		if cam.MainURI == "" || cam.SubURI == "" {
+			why := ""
+			if len(res.StreamRefused) > 0 {
+				why = " (" + strings.Join(res.StreamRefused, "; ") + ")"
+			}
+			return cam, fmt.Errorf("the camera reported no usable stream for profile %s or %s%s: %w", cam.MainProfile, cam.SubProfile, why, onvif.ErrBadURI)
+		}
 		if cam.Name == "" {
 			cam.Name = strings.TrimSpace(res.Info.Manufacturer + " " + res.Info.Model)
 			if h, _, err := net.SplitHostPort(hostOf(res.DeviceURL)); err == nil {
@@ -125,6 +150,9 @@ func (a *App) AddCamera(ctx context.Context, req AddRequest) (catalog.Camera, er
 		a.events.watch(cam)
 	}
 	a.Log.Info("camera added", "camera", cam.ID, "device", cam.DeviceURL, "stream", cam.MainURI, "factory_password", cam.FactoryPassword)
+	if cam.StreamWarning != "" {
+		a.Log.Warn("camera stream on another host", "camera", cam.ID, "warning", cam.StreamWarning)
+	}
 	return cam, nil
 }
 

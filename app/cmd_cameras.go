@@ -21,7 +21,7 @@ import (
 
 const (
 	probeUsage   = "usage: nightjar probe ADDRESS [--user U] [--password-stdin] [--json]"
-	camerasUsage = "usage: nightjar cameras list [--json] | add ADDRESS [--user U] [--password-stdin] [--name N] [--group G] [--main TOKEN] [--sub TOKEN] [--json] | remove ID [--delete-recordings]"
+	camerasUsage = "usage: nightjar cameras list [--json] | add ADDRESS [--user U] [--password-stdin] [--name N] [--group G] [--main TOKEN|URL] [--sub TOKEN|URL] [--json] | remove ID [--delete-recordings]"
 )
 
 // stdin is read for --password-stdin; tests replace it.
@@ -118,6 +118,9 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%d\t%d\t%s\t%s\n", p.Token, p.Encoding, p.Width, p.Height, p.FPS, p.BitrateKbps, use, logging.RedactURL(p.StreamURI))
 	}
 	tw.Flush()
+	for _, r := range res.StreamRefused {
+		fmt.Fprintf(stdout, "refused:  %s\n", r)
+	}
 	if res.SnapshotURI != "" {
 		fmt.Fprintf(stdout, "snapshot: %s\n", logging.RedactURL(res.SnapshotURI))
 	}
@@ -189,15 +192,28 @@ func runCameras(g globalFlags, args []string, stdout, stderr io.Writer) int {
 			if addr == "" {
 				addr = c.MainURI
 			}
-			warn := ""
+			var warns []string
 			if c.FactoryPassword {
-				warn = "factory password"
+				warns = append(warns, "factory password")
 			}
+			if c.StreamWarning != "" {
+				warns = append(warns, "stream on another host")
+			}
+			warn := strings.Join(warns, ", ")
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\t%s\n", c.ID, c.Name, c.Group, logging.RedactURL(addr), c.PTZ, warn)
 		}
 		tw.Flush()
 	case "add":
-		cam, err := a.AddCamera(ctx, AddRequest{Address: pos[0], User: *user, Pass: pass, Name: *name, Group: *group, MainProfile: *mainP, SubProfile: *subP})
+		req := AddRequest{Address: pos[0], User: *user, Pass: pass, Name: *name, Group: *group}
+		// --main and --sub take a profile token, or a stream URL given by hand.
+		for _, o := range []struct{ v, token, url *string }{{mainP, &req.MainProfile, &req.MainURL}, {subP, &req.SubProfile, &req.SubURL}} {
+			if strings.Contains(*o.v, "://") {
+				*o.url = *o.v
+			} else {
+				*o.token = *o.v
+			}
+		}
+		cam, err := a.AddCamera(ctx, req)
 		if err != nil {
 			return fail(stderr, err, cameraHint(err))
 		}
@@ -208,6 +224,9 @@ func runCameras(g globalFlags, args []string, stdout, stderr io.Writer) int {
 		}
 		if cam.FactoryPassword {
 			fmt.Fprintln(stderr, "warning: this camera uses a factory default password; change it from the Cameras page.")
+		}
+		if cam.StreamWarning != "" {
+			fmt.Fprintln(stderr, "warning: "+cam.StreamWarning+".")
 		}
 	case "remove":
 		if err := a.RemoveCamera(ctx, pos[0], *delRec); err != nil {

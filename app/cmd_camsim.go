@@ -126,7 +126,7 @@ func usageErrorFor(w io.Writer, cmd, msg, usage string) int {
 }
 
 // faultFlags collects --fault specs: "CAM:KIND[=ARG]", for example
-// "1:drop=10s", "2:stall", "1:reboot=5s". CAM is a camera number from 1,
+// "1:drop=10s", "2:stall", "1:reboot=5s", "1:foreign-host=127.0.0.2". CAM is a camera number from 1,
 // or "all".
 type faultFlags []string
 
@@ -150,6 +150,15 @@ func (f faultFlags) apply(sim *camsim.Sim) error {
 			targets = sim.Cameras()[i-1 : i]
 		}
 		kind, arg, _ := strings.Cut(rest, "=")
+		if kind == camsim.FaultForeignHost {
+			if arg == "" {
+				return fmt.Errorf("--fault %q: want %s=HOST[:PORT], such as 127.0.0.2", spec, kind)
+			}
+			for _, c := range targets {
+				c.ReportForeignHost(arg)
+			}
+			continue
+		}
 		var d time.Duration
 		if arg != "" {
 			var err error

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image"
 	"log/slog"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -46,7 +45,7 @@ func (a *App) openLiveStreams(ctx context.Context) []ui.LiveStream {
 		if sub == "" {
 			sub = c.MainURI
 		}
-		src, err := a.openLive(sub, c.Username, pass, c.SubURI != "", log)
+		src, err := a.openLive(c, sub, pass, c.SubURI != "", log)
 		if err != nil {
 			log.Error("start live player", "err", err)
 			continue
@@ -63,9 +62,9 @@ func (a *App) openLiveStreams(ctx context.Context) []ui.LiveStream {
 				return a.recorders.ToggleManual(id)
 			}}
 		if c.MainURI != "" && c.MainURI != sub {
-			mainURI, user := c.MainURI, c.Username
+			cam := c
 			ls.OpenMain = func() (ui.LiveSource, func()) {
-				m, err := a.openLive(mainURI, user, pass, false, log.With("stream", "main"))
+				m, err := a.openLive(cam, cam.MainURI, pass, false, log.With("stream", "main"))
 				if err != nil {
 					log.Error("start main stream", "err", err)
 					return src, func() {}
@@ -86,23 +85,11 @@ func (a *App) openLiveStreams(ctx context.Context) []ui.LiveStream {
 // liveSource adapts player.Live to the wall.
 type liveSource struct{ *player.Live }
 
-// withCredentials puts user and pass into a stored stream URI, which has
-// none: credentials are injected only at connect time.
-func withCredentials(uri, user, pass string) (string, error) {
-	u, err := url.Parse(uri)
-	if err != nil || uri == "" {
-		return "", errors.New("camera has no usable stream URI")
-	}
-	if user != "" {
-		u.User = url.UserPassword(user, pass)
-	}
-	return u.String(), nil
-}
-
-// openLive starts a player on uri. A sub stream scales on one thread; a
+// openLive starts a player on uri, one of cam's streams, with cam's
+// credentials added (see streamURL). A sub stream scales on one thread; a
 // main stream, which fills the wall, on one per core.
-func (a *App) openLive(uri, user, pass string, sub bool, log *slog.Logger) (*liveSource, error) {
-	full, err := withCredentials(uri, user, pass)
+func (a *App) openLive(cam catalog.Camera, uri, pass string, sub bool, log *slog.Logger) (*liveSource, error) {
+	full, err := a.streamURL(cam, uri, pass, "live")
 	if err != nil {
 		return nil, err
 	}

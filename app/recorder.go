@@ -195,7 +195,7 @@ func (r *recorders) startLocked(cam catalog.Camera, manual bool) *camRecorder {
 			log.Error("no password; not recording", "err", err)
 			return
 		}
-		full, err := withCredentials(uri, cam.Username, pass)
+		full, err := r.a.streamURL(cam, uri, pass, "record")
 		if err != nil {
 			log.Error("stream address", "err", err)
 			return

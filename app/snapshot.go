@@ -34,7 +34,7 @@ func (a *App) Snapshot(ctx context.Context, id string) (string, error) {
 			return "", err
 		}
 	}
-	full, err := withCredentials(uri, cam.Username, pass)
+	full, err := a.streamURL(cam, uri, pass, "snapshot")
 	if err != nil {
 		return "", fmt.Errorf("camera %s: %w", cam.Name, err)
 	}

@@ -23,6 +23,9 @@ type CameraRow struct {
 	Model           string
 	PTZ             bool
 	FactoryPassword bool
+	// StreamWarning, when set, says a stream given by hand is on another
+	// host than the camera (which then receives its password too).
+	StreamWarning string
 	// RecordMode is one of the Mode* constants, "" for off.
 	RecordMode string
 }
@@ -145,6 +148,9 @@ func (v *camerasView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	detail := addr
 	if r.Model != "" {
 		detail = r.Model + "   " + addr
+	}
+	if r.StreamWarning != "" {
+		detail = "Warning: " + r.StreamWarning + "   " + detail // first: the label truncates its end
 	}
 	texts.Objects[1].(*widget.Label).SetText(detail)
 	badge := right.Objects[0].(*widget.Button)

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,6 +35,9 @@ type Camera struct {
 	lastDrop    time.Time
 	ptz         *ptzState
 	faults      soapFaults
+	foreignHost string // FaultForeignHost: the host media URIs report
+	noGetUsers  bool   // FaultNoGetUsers
+	userLevel   string // the user's ONVIF level; "" is Administrator
 	upSince     time.Time
 	downUntil   time.Time
 
@@ -271,7 +275,82 @@ const (
 	FaultNoMotionOff = "no-motion-off" // motion-off events go missing (for d, or until cleared)
 	FaultNoSync      = "no-sync"       // refuse SetSynchronizationPoint (until cleared)
 	FaultNone        = "none"          // clear SOAP and event faults, drops and stalls
+	// FaultForeignHost makes GetStreamUri and GetSnapshotUri report
+	// another host, as a camera behind NAT or a hostile one does. Its
+	// argument is HOST or HOST:PORT; see ReportForeignHost.
+	FaultForeignHost = "foreign-host"
+	// FaultNoGetUsers makes GetUsers fail with ActionNotSupported.
+	FaultNoGetUsers = "no-getusers"
 )
+
+// ReportForeignHost makes the media service report stream and snapshot
+// URIs on host (the camera's own ports) or host:port (that port for
+// both) instead of the camera's address; "" turns it off. A scheme in
+// front (http://host) replaces rtsp and http in both, as a camera that
+// offers its video over another protocol does.
+func (c *Camera) ReportForeignHost(host string) {
+	c.mu.Lock()
+	c.foreignHost = host
+	c.mu.Unlock()
+}
+
+// ReportedStreamURI is the URI GetStreamUri reports for a stream kind:
+// StreamURI, or under FaultForeignHost one on the foreign host.
+func (c *Camera) ReportedStreamURI(kind string) string {
+	return c.mediaScheme("rtsp") + "://" + c.mediaAddr(c.rtspAddr) + "/" + kind
+}
+
+// ReportedSnapshotURI is the URI GetSnapshotUri reports.
+func (c *Camera) ReportedSnapshotURI() string {
+	return c.mediaScheme("http") + "://" + c.mediaAddr(c.httpAddr) + "/onvif/snapshot"
+}
+
+// mediaScheme is the scheme media URIs report, def unless the fault names
+// one.
+func (c *Camera) mediaScheme(def string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s, _, ok := strings.Cut(c.foreignHost, "://"); ok {
+		return s
+	}
+	return def
+}
+
+// mediaAddr is the host:port media URIs report for a service at addr.
+func (c *Camera) mediaAddr(addr string) string {
+	c.mu.Lock()
+	h := c.foreignHost
+	c.mu.Unlock()
+	if _, rest, ok := strings.Cut(h, "://"); ok {
+		h = rest
+	}
+	if h == "" {
+		return addr
+	}
+	if _, _, err := net.SplitHostPort(h); err == nil {
+		return h
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	return net.JoinHostPort(h, port)
+}
+
+// SetUserLevel sets the ONVIF level (Administrator, Operator, User…)
+// GetUsers reports for the camera's user.
+func (c *Camera) SetUserLevel(level string) {
+	c.mu.Lock()
+	c.userLevel = level
+	c.mu.Unlock()
+}
+
+// UserLevel is the user's level, as GetUsers reports and SetUser sets it.
+func (c *Camera) UserLevel() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.userLevel == "" {
+		return "Administrator"
+	}
+	return c.userLevel
+}
 
 // InjectFault turns on a fault by name; see the Fault constants.
 func (c *Camera) InjectFault(kind string, d time.Duration) error {
@@ -296,14 +375,24 @@ func (c *Camera) InjectFault(kind string, d time.Duration) error {
 		c.LoseMotionOff(true, d)
 	case FaultNoSync:
 		c.RefuseSync(true)
+	case FaultNoGetUsers:
+		c.mu.Lock()
+		c.noGetUsers = true
+		c.mu.Unlock()
+	case FaultForeignHost:
+		return fmt.Errorf("fault %q needs a host: %s=HOST[:PORT]", kind, kind)
 	case FaultNone:
 		c.RefuseSync(false)
 		c.LoseMotionOff(false, 0)
 		c.setSOAPFault("")
 		c.Resume()
 		c.DropEvery(0)
+		c.ReportForeignHost("")
+		c.mu.Lock()
+		c.noGetUsers = false
+		c.mu.Unlock()
 	default:
-		return fmt.Errorf("unknown fault %q (drop, stall, reboot, clock, garbage, oversized, slow, malformed, not-onvif, no-motion-off, no-sync, none)", kind)
+		return fmt.Errorf("unknown fault %q (drop, stall, reboot, clock, garbage, oversized, slow, malformed, not-onvif, no-motion-off, no-sync, foreign-host=HOST, no-getusers, none)", kind)
 	}
 	return nil
 }

@@ -170,7 +170,7 @@ func (c *Camera) dispatch(op string, req *node, r *http.Request) (string, *soapF
 	case "GetNetworkInterfaces":
 		return c.getNetworkInterfaces(), nil
 	case "GetUsers":
-		return c.getUsers(), nil
+		return c.getUsers()
 	case "SetUser":
 		return c.setUser(req)
 	case "GetHostname":

@@ -94,13 +94,19 @@ func (c *Camera) getNetworkInterfaces() string {
 		`</tds:NetworkInterfaces></tds:GetNetworkInterfacesResponse>`, mac, host)
 }
 
-func (c *Camera) getUsers() string {
+func (c *Camera) getUsers() (string, *soapFault) {
+	c.mu.Lock()
+	fails := c.noGetUsers
+	c.mu.Unlock()
+	if fails {
+		return "", faultNoAction("GetUsers")
+	}
 	user, _ := c.credentials()
-	return fmt.Sprintf(`<tds:GetUsersResponse><tds:User><tt:Username>%s</tt:Username><tt:UserLevel>Administrator</tt:UserLevel></tds:User></tds:GetUsersResponse>`, esc(user))
+	return fmt.Sprintf(`<tds:GetUsersResponse><tds:User><tt:Username>%s</tt:Username><tt:UserLevel>%s</tt:UserLevel></tds:User></tds:GetUsersResponse>`, esc(user), esc(c.UserLevel())), nil
 }
 
-// setUser changes the password (and only that) of the existing user, as
-// a client fixing a factory password does.
+// setUser changes the password and the level of the existing user, as
+// ONVIF's SetUser does (the level is required there).
 func (c *Camera) setUser(req *node) (string, *soapFault) {
 	u := req.child("User")
 	if u == nil {
@@ -117,7 +123,12 @@ func (c *Camera) setUser(req *node) (string, *soapFault) {
 	if len(pass) > 64 {
 		return "", &soapFault{HTTPStatus: 400, Code: "env:Sender", Subcode: "ter:PasswordTooLong", Reason: "password longer than 64 characters"}
 	}
+	level := u.text("UserLevel")
+	if level == "" {
+		return "", faultInvalidArg("ter:InvalidArgVal", "SetUser needs a UserLevel")
+	}
 	c.SetCredentials(name, pass)
-	c.log.Info("password changed through SetUser", "user", name)
+	c.SetUserLevel(level)
+	c.log.Info("password changed through SetUser", "user", name, "level", level)
 	return `<tds:SetUserResponse/>`, nil
 }

@@ -66,7 +66,7 @@ func (c *Camera) getStreamURI(req *node) (string, *soapFault) {
 		return "", faultInvalidArg("ter:NoProfile", "no profile "+tok)
 	}
 	return fmt.Sprintf(`<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>%s</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`,
-		esc(c.StreamURI(tok))), nil
+		esc(c.ReportedStreamURI(tok))), nil
 }
 
 func (c *Camera) getSnapshotURI(req *node) (string, *soapFault) {
@@ -75,7 +75,7 @@ func (c *Camera) getSnapshotURI(req *node) (string, *soapFault) {
 		return "", faultInvalidArg("ter:NoProfile", "no profile "+tok)
 	}
 	return fmt.Sprintf(`<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>%s</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`,
-		esc(c.baseURL()+"/onvif/snapshot")), nil
+		esc(c.ReportedSnapshotURI())), nil
 }
 
 func (c *Camera) getVideoEncoderConfigurations() string {

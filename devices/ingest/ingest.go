@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -103,6 +104,19 @@ func (c *Client) Run(ctx context.Context) {
 	}
 }
 
+// credentialsOnlyTo drops the Authorization header from requests to any
+// host but host. gortsplib follows a DESCRIBE redirect to another host
+// and takes the credentials along; a camera must not be able to send
+// them elsewhere that way. The redirected server then refuses the
+// session, which fails with its 401.
+func credentialsOnlyTo(host string) func(*base.Request) {
+	return func(req *base.Request) {
+		if req.URL == nil || !strings.EqualFold(req.URL.Hostname(), host) {
+			delete(req.Header, "Authorization")
+		}
+	}
+}
+
 // errStall ends a session that stopped delivering video.
 var errStall = errors.New("no video for too long")
 
@@ -113,7 +127,8 @@ func (c *Client) session(ctx context.Context) error {
 	}
 	tcp := gortsplib.ProtocolTCP
 	rc := &gortsplib.Client{Scheme: u.Scheme, Host: u.Host, Protocol: &tcp,
-		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
+		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
+		OnRequest: credentialsOnlyTo(u.Hostname())}
 	if err := rc.Start(); err != nil {
 		return err
 	}

@@ -247,7 +247,7 @@ func (c *Client) parseReply(op string, status int, reply []byte) (*Node, error) 
 		return nil, fmt.Errorf("%s: %w: %v", op, ErrMalformed, err)
 	}
 	if env.Name != "Envelope" {
-		return nil, fmt.Errorf("%s: %w: reply is <%s>, not a SOAP envelope", op, ErrNotONVIF, env.Name)
+		return nil, fmt.Errorf("%s: %w: reply is <%s>, not a SOAP envelope", op, ErrNotONVIF, cleanText(env.Name, maxText))
 	}
 	body := env.Child("Body")
 	if body == nil {
@@ -266,13 +266,13 @@ func (c *Client) parseReply(op string, status int, reply []byte) (*Node, error) 
 }
 
 func faultError(op string, f *Node) error {
-	fe := &FaultError{Op: op, Code: f.Str("Code", "Value"), Reason: f.Str("Reason", "Text")}
+	fe := &FaultError{Op: op, Code: cleanText(f.Str("Code", "Value"), maxText), Reason: cleanText(f.Str("Reason", "Text"), maxText)}
 	// The most specific subcode is the innermost.
 	for sc := f.Child("Code", "Subcode"); sc != nil; sc = sc.Child("Subcode") {
-		fe.Subcode = sc.Str("Value")
+		fe.Subcode = cleanText(sc.Str("Value"), maxText)
 	}
 	if fe.Reason == "" {
-		fe.Reason = f.Str("faultstring") // SOAP 1.1
+		fe.Reason = cleanText(f.Str("faultstring"), maxText) // SOAP 1.1
 	}
 	sub := strings.ToLower(fe.Subcode)
 	reason := strings.ToLower(fe.Reason)

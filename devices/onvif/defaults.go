@@ -31,23 +31,46 @@ func IsFactoryCredential(user, pass string) bool {
 	return false
 }
 
+// userLevels are ONVIF's user levels (tt:UserLevel).
+var userLevels = []string{"Administrator", "Operator", "User", "Anonymous", "Extended"}
+
 // SetPassword changes the password of user on the device with SetUser,
-// keeping the user's level. The client keeps using the old password until
-// the caller updates it, so a failure changes nothing.
+// keeping the user's level. SetUser needs the level, so it is read first
+// with GetUsers; when the camera does not answer that, or does not list
+// the user with a known level, SetPassword fails with ErrUserLevel rather
+// than guess one (a guess could raise the user to Administrator). The
+// client keeps using the old password until the caller updates it, so a
+// failure changes nothing.
 func (c *Client) SetPassword(ctx context.Context, user, newPass string) error {
 	if newPass == "" {
 		return fmt.Errorf("SetUser: the new password is empty")
 	}
-	level := "Administrator"
-	if r, err := c.call(ctx, c.DeviceURL, "GetUsers", `<tds:GetUsers/>`, true); err == nil {
-		for _, u := range r.Child("GetUsersResponse").All("User") {
-			if u.Str("Username") == user && u.Str("UserLevel") != "" {
-				level = u.Str("UserLevel")
-			}
-		}
+	level, err := c.userLevel(ctx, user)
+	if err != nil {
+		return err
 	}
 	body := `<tds:SetUser><tds:User><tt:Username>` + xmlEscape(user) + `</tt:Username><tt:Password>` + xmlEscape(newPass) +
 		`</tt:Password><tt:UserLevel>` + xmlEscape(level) + `</tt:UserLevel></tds:User></tds:SetUser>`
-	_, err := c.call(ctx, c.DeviceURL, "SetUser", body, true)
+	_, err = c.call(ctx, c.DeviceURL, "SetUser", body, true)
 	return err
+}
+
+// userLevel reads user's level with GetUsers.
+func (c *Client) userLevel(ctx context.Context, user string) (string, error) {
+	r, err := c.call(ctx, c.DeviceURL, "GetUsers", `<tds:GetUsers/>`, true)
+	if err != nil {
+		return "", fmt.Errorf("read the level of user %s before changing its password: %w: %w", user, ErrUserLevel, err)
+	}
+	for _, u := range r.Child("GetUsersResponse").All("User") {
+		if u.Str("Username") != user {
+			continue
+		}
+		for _, l := range userLevels {
+			if u.Str("UserLevel") == l {
+				return l, nil
+			}
+		}
+		return "", fmt.Errorf("GetUsers: %w: user %s has level %q", ErrUserLevel, user, cleanText(u.Str("UserLevel"), maxText))
+	}
+	return "", fmt.Errorf("GetUsers: %w: the camera does not list user %s", ErrUserLevel, user)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -170,8 +171,8 @@ func ParseProbeMatches(b []byte, relatesTo string) []Discovered {
 	var out []Discovered
 	for _, m := range env.Child("Body", "ProbeMatches").All("ProbeMatch") {
 		d := Discovered{
-			Endpoint: m.Str("EndpointReference", "Address"),
-			XAddrs:   strings.Fields(m.Str("XAddrs")),
+			Endpoint: cleanText(m.Str("EndpointReference", "Address"), maxText),
+			XAddrs:   httpAddrs(strings.Fields(m.Str("XAddrs"))),
 			Scopes:   strings.Fields(m.Str("Scopes")),
 		}
 		if d.Endpoint == "" || len(d.XAddrs) == 0 {
@@ -179,13 +180,26 @@ func ParseProbeMatches(b []byte, relatesTo string) []Discovered {
 		}
 		for _, s := range d.Scopes {
 			if v, ok := strings.CutPrefix(s, "onvif://www.onvif.org/name/"); ok {
-				d.Name = unescapeScope(v)
+				d.Name = cleanText(unescapeScope(v), maxText)
 			}
 			if v, ok := strings.CutPrefix(s, "onvif://www.onvif.org/hardware/"); ok {
-				d.Hardware = unescapeScope(v)
+				d.Hardware = cleanText(unescapeScope(v), maxText)
 			}
 		}
 		out = append(out, d)
+	}
+	return out
+}
+
+// httpAddrs keeps the device addresses a user could add: bounded http or
+// https URLs with a host.
+func httpAddrs(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		u, err := url.Parse(x)
+		if len(x) <= maxURI && err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			out = append(out, x)
+		}
 	}
 	return out
 }

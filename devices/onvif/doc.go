@@ -20,5 +20,13 @@
 // consumer that keeps a state should let it expire when it is not
 // confirmed again, since a change can be lost.
 //
+// Cameras are not trusted. Stream and snapshot URIs they report are taken
+// only over rtsp/rtsps and http/https and are rewritten to the host the
+// device was reached at (service addresses too), so credentials added to
+// them go nowhere else. Names, models, tokens and other text are cut to
+// 128 bytes and stripped of control characters before they reach a log or
+// the UI; a token that would need changing is refused instead. SetPassword
+// keeps the user's level or fails; it never guesses one.
+//
 // Passwords are never logged and never part of an error.
 package onvif

@@ -23,6 +23,13 @@ var (
 	ErrMalformed = errors.New("the camera sent a reply that cannot be read")
 	// ErrTooLarge: the reply was larger than MaxBody.
 	ErrTooLarge = errors.New("the camera's reply is too large")
+	// ErrBadURI: the camera reported a stream or snapshot address that
+	// Nightjar will not use (a scheme other than rtsp/rtsps or
+	// http/https, or no address at all).
+	ErrBadURI = errors.New("the camera reported an address Nightjar will not use")
+	// ErrUserLevel: the camera did not say what level a user has, so
+	// Nightjar will not change that user.
+	ErrUserLevel = errors.New("the camera did not say the user's level")
 )
 
 // Hint is the sentence a user sees for err: what happened and what to do.
@@ -38,8 +45,12 @@ func Hint(err error) string {
 		return "Check the address and port, that the camera is powered and on this network, and that no firewall blocks it."
 	case errors.Is(err, ErrNotONVIF):
 		return "This address is some other device or a web page. Check the address, or turn on ONVIF in the camera's settings; for a plain RTSP camera add it by its rtsp:// URL."
+	case errors.Is(err, ErrUserLevel):
+		return "Change the password in the camera's own web page, then give Nightjar the new one."
 	case errors.Is(err, ErrNotSupported):
 		return "The camera does not offer this feature."
+	case errors.Is(err, ErrBadURI):
+		return "Give the stream address by hand (nightjar cameras add ADDRESS --main rtsp://...), or add the camera by its rtsp:// URL."
 	case errors.Is(err, ErrMalformed), errors.Is(err, ErrTooLarge):
 		return "The camera's firmware answered in a way Nightjar cannot use. A firmware update may help."
 	}

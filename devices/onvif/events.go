@@ -42,13 +42,14 @@ func ParseNotifications(n *Node, offset time.Duration) []Event {
 		if topic == "" || msg == nil {
 			continue
 		}
+		topic = cleanText(topic, maxText)
 		ev := Event{Topic: topic, Kind: kindOf(topic), Initial: msg.Attr("PropertyOperation") == "Initialized"}
 		if t, err := time.Parse(time.RFC3339Nano, msg.Attr("UtcTime")); err == nil {
 			ev.Time = t.Add(-offset)
 		}
 		if src := msg.Child("Source"); src != nil {
 			if it := src.Child("SimpleItem"); it != nil {
-				ev.Source = it.Attr("Value")
+				ev.Source = cleanText(it.Attr("Value"), maxText)
 			}
 		}
 		if data := msg.Child("Data"); data != nil {

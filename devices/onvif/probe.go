@@ -26,7 +26,7 @@ type Profile struct {
 	Width, Height int
 	FPS           int
 	BitrateKbps   int
-	StreamURI     string // without userinfo
+	StreamURI     string // without userinfo, on the device's host; "" when the camera's was refused
 	PTZ           bool   // has a PTZ configuration
 }
 
@@ -46,6 +46,9 @@ type ProbeResult struct {
 	Main, Sub   string // chosen profile tokens
 	SnapshotURI string
 	PTZ         *PTZInfo // nil without PTZ
+	// StreamRefused says why stream URIs the camera reported were not
+	// taken (ErrBadURI), one line per profile.
+	StreamRefused []string `json:",omitempty"`
 }
 
 // SyncClock reads the device's clock with the unauthenticated
@@ -90,6 +93,9 @@ func (c *Client) SyncClock(ctx context.Context) (time.Duration, error) {
 // sameHost rewrites a service address to the host the device was reached
 // at: cameras behind NAT or with a stale config report unusable hosts.
 func (c *Client) sameHost(xaddr string) string {
+	if len(xaddr) > maxURI {
+		return ""
+	}
 	u, err := url.Parse(strings.TrimSpace(xaddr))
 	d, err2 := url.Parse(c.DeviceURL)
 	if err != nil || err2 != nil || u.Host == "" {
@@ -162,11 +168,14 @@ func (c *Client) DeviceInformation(ctx context.Context) (DeviceInfo, error) {
 	if d == nil {
 		return DeviceInfo{}, fmt.Errorf("GetDeviceInformation: %w", ErrMalformed)
 	}
-	return DeviceInfo{Manufacturer: d.Str("Manufacturer"), Model: d.Str("Model"), Firmware: d.Str("FirmwareVersion"),
-		Serial: d.Str("SerialNumber"), HardwareID: d.Str("HardwareId")}, nil
+	return DeviceInfo{Manufacturer: cleanText(d.Str("Manufacturer"), maxText), Model: cleanText(d.Str("Model"), maxText),
+		Firmware: cleanText(d.Str("FirmwareVersion"), maxText), Serial: cleanText(d.Str("SerialNumber"), maxText),
+		HardwareID: cleanText(d.Str("HardwareId"), maxText)}, nil
 }
 
-// Profiles reads the media profiles (without stream URIs).
+// Profiles reads the media profiles (without stream URIs). A profile whose
+// token could not be sent back as is (too long, control characters) is
+// left out.
 func (c *Client) Profiles(ctx context.Context) ([]Profile, error) {
 	x, err := c.xaddr(ctx, "media")
 	if err != nil {
@@ -183,10 +192,13 @@ func (c *Client) Profiles(ctx context.Context) ([]Profile, error) {
 	var out []Profile
 	for _, p := range r.Child("GetProfilesResponse").All("Profiles") {
 		vec := p.Child("VideoEncoderConfiguration")
+		if !validToken(p.Attr("token")) {
+			continue
+		}
 		out = append(out, Profile{
 			Token:       p.Attr("token"),
-			Name:        p.Str("Name"),
-			Encoding:    vec.Str("Encoding"),
+			Name:        cleanText(p.Str("Name"), maxText),
+			Encoding:    cleanText(vec.Str("Encoding"), maxText),
 			Width:       vec.Int("Resolution", "Width"),
 			Height:      vec.Int("Resolution", "Height"),
 			FPS:         vec.Int("RateControl", "FrameRateLimit"),
@@ -200,7 +212,9 @@ func (c *Client) Profiles(ctx context.Context) ([]Profile, error) {
 	return out, nil
 }
 
-// StreamURI returns a profile's RTSP URI, without userinfo.
+// StreamURI returns a profile's RTSP URI, without userinfo and on the host
+// the device was reached at (see cameraURI). A scheme other than rtsp or
+// rtsps is ErrBadURI.
 func (c *Client) StreamURI(ctx context.Context, token string) (string, error) {
 	x, err := c.xaddr(ctx, "media")
 	if err != nil {
@@ -217,10 +231,16 @@ func (c *Client) StreamURI(ctx context.Context, token string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return stripUserinfo(r.Find("Uri")), nil
+	u, err := cameraURI(uriText(r), c.DeviceURL, "rtsp", "rtsps")
+	if err != nil {
+		return "", fmt.Errorf("GetStreamUri for profile %s: %w", token, err)
+	}
+	return u, nil
 }
 
-// SnapshotURI returns a profile's JPEG snapshot URI.
+// SnapshotURI returns a profile's JPEG snapshot URI, without userinfo and
+// on the host the device was reached at. A scheme other than http or
+// https is ErrBadURI.
 func (c *Client) SnapshotURI(ctx context.Context, token string) (string, error) {
 	x, err := c.xaddr(ctx, "media")
 	if err != nil {
@@ -234,19 +254,19 @@ func (c *Client) SnapshotURI(ctx context.Context, token string) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	return stripUserinfo(r.Find("Uri")), nil
+	u, err := cameraURI(uriText(r), c.DeviceURL, "http", "https")
+	if err != nil {
+		return "", fmt.Errorf("GetSnapshotUri for profile %s: %w", token, err)
+	}
+	return u, nil
 }
 
-func stripUserinfo(n *Node) string {
-	if n == nil {
-		return ""
+// uriText is the first Uri element's text in a reply.
+func uriText(r *Node) string {
+	if n := r.Find("Uri"); n != nil {
+		return n.Text
 	}
-	u, err := url.Parse(strings.TrimSpace(n.Text))
-	if err != nil {
-		return ""
-	}
-	u.User = nil
-	return u.String()
+	return ""
 }
 
 // PickStreams chooses the main stream (the highest resolution) and the sub
@@ -272,7 +292,12 @@ func PickStreams(ps []Profile) (main, sub string) {
 // Probe reads everything Nightjar needs to add the device: the clock
 // offset first (so cameras with wrong clocks authenticate), then services,
 // device information, profiles with stream URIs, the snapshot URI and, on
-// PTZ cameras, the node and presets.
+// PTZ cameras, the node and presets. A profile whose stream URI is refused
+// (ErrBadURI) keeps an empty StreamURI and is not picked while another has
+// one; when every profile's is refused, Main and Sub are picked among all
+// and have no StreamURI, so that a caller can take streams given by hand
+// (the refusals are in StreamRefused). A refused snapshot URI leaves
+// SnapshotURI empty.
 func (c *Client) Probe(ctx context.Context) (*ProbeResult, error) {
 	res := &ProbeResult{DeviceURL: c.DeviceURL}
 	off, err := c.SyncClock(ctx)
@@ -289,13 +314,24 @@ func (c *Client) Probe(ctx context.Context) (*ProbeResult, error) {
 	if res.Profiles, err = c.Profiles(ctx); err != nil {
 		return nil, err
 	}
+	var usable []Profile
 	for i := range res.Profiles {
-		if res.Profiles[i].StreamURI, err = c.StreamURI(ctx, res.Profiles[i].Token); err != nil {
+		uri, err := c.StreamURI(ctx, res.Profiles[i].Token)
+		if errors.Is(err, ErrBadURI) {
+			res.StreamRefused = append(res.StreamRefused, err.Error())
+			continue
+		}
+		if err != nil {
 			return nil, err
 		}
+		res.Profiles[i].StreamURI = uri
+		usable = append(usable, res.Profiles[i])
 	}
-	res.Main, res.Sub = PickStreams(res.Profiles)
-	if res.SnapshotURI, err = c.SnapshotURI(ctx, res.Main); err != nil && !errors.Is(err, ErrNotSupported) {
+	if len(usable) == 0 {
+		usable = res.Profiles
+	}
+	res.Main, res.Sub = PickStreams(usable)
+	if res.SnapshotURI, err = c.SnapshotURI(ctx, res.Main); err != nil && !errors.Is(err, ErrNotSupported) && !errors.Is(err, ErrBadURI) {
 		return nil, err
 	}
 	if res.Services.PTZ != "" {

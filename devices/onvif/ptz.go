@@ -49,7 +49,7 @@ func (c *Client) PTZInfo(ctx context.Context, profile string) (*PTZInfo, error) 
 	}
 	sp := node.Child("SupportedPTZSpaces")
 	info := &PTZInfo{
-		NodeToken:     node.Attr("token"),
+		NodeToken:     cleanText(node.Attr("token"), maxToken),
 		HomeSupported: node.Str("HomeSupported") == "true",
 		MaxPresets:    node.Int("MaximumNumberOfPresets"),
 		Relative:      sp.Child("RelativePanTiltTranslationSpace") != nil,
@@ -177,7 +177,8 @@ func sign(v float64) float64 {
 	return 0
 }
 
-// Presets lists a profile's presets.
+// Presets lists a profile's presets. A preset whose token could not be
+// sent back as is (too long, control characters) is left out.
 func (c *Client) Presets(ctx context.Context, profile string) ([]Preset, error) {
 	r, err := c.ptzCall(ctx, "GetPresets", `<tptz:GetPresets>`+profileXML(profile)+`</tptz:GetPresets>`)
 	if err != nil {
@@ -185,7 +186,10 @@ func (c *Client) Presets(ctx context.Context, profile string) ([]Preset, error) 
 	}
 	var out []Preset
 	for _, p := range r.Child("GetPresetsResponse").All("Preset") {
-		pr := Preset{Token: p.Attr("token"), Name: p.Str("Name")}
+		if !validToken(p.Attr("token")) {
+			continue
+		}
+		pr := Preset{Token: p.Attr("token"), Name: cleanText(p.Str("Name"), maxText)}
 		pr.Pan, _ = p.FloatAttr("x", "PTZPosition", "PanTilt")
 		pr.Tilt, _ = p.FloatAttr("y", "PTZPosition", "PanTilt")
 		pr.Zoom, _ = p.FloatAttr("x", "PTZPosition", "Zoom")
@@ -208,6 +212,9 @@ func (c *Client) SetPreset(ctx context.Context, profile, name, token string) (st
 	tok := r.Str("SetPresetResponse", "PresetToken")
 	if tok == "" {
 		return "", fmt.Errorf("SetPreset: %w: no token", ErrMalformed)
+	}
+	if !validToken(tok) {
+		return "", fmt.Errorf("SetPreset: %w: token %q is too long or has control characters", ErrMalformed, cleanText(tok, maxText))
 	}
 	return tok, nil
 }

@@ -32,6 +32,13 @@ type Camera struct {
 	// FactoryPassword is set while the camera is known to use a factory
 	// default password; the password itself is only in the keyring.
 	FactoryPassword bool `json:"factory_password,omitempty"`
+	// ManualStreams is set when the user gave the stream URIs by hand (an
+	// rtsp:// camera, or --main/--sub URLs). Only then may a stream live
+	// on a host other than DeviceURL's and still get the credentials.
+	ManualStreams bool `json:"manual_streams,omitempty"`
+	// StreamWarning, when set, says that a stream given by hand is on
+	// another host than the camera, which receives the password too.
+	StreamWarning string `json:"stream_warning,omitempty"`
 
 	Record RecordSettings `json:"record"`
 }
