@@ -65,22 +65,20 @@ func (a *App) onClose(name string, fn func() error) {
 }
 
 // Close closes every service in the reverse order of opening and returns
-// the first error.
+// every error, joined.
 func (a *App) Close() error {
-	var first error
+	var errs []error
 	for i := len(a.closers) - 1; i >= 0; i-- {
 		c := a.closers[i]
 		if err := c.fn(); err != nil {
 			if a.Log != nil {
 				a.Log.Warn("close failed", "service", c.name, "err", err)
 			}
-			if first == nil {
-				first = fmt.Errorf("close %s: %w", c.name, err)
-			}
+			errs = append(errs, fmt.Errorf("close %s: %w", c.name, err))
 		}
 	}
 	a.closers = nil
-	return first
+	return errors.Join(errs...)
 }
 
 // Open builds the services on the data directory in g. On error every
