@@ -19,6 +19,7 @@ import (
 
 	"nightjar/devices"
 	"nightjar/devices/camsim"
+	"nightjar/internal/redact"
 	"nightjar/storage/catalog"
 	"nightjar/storage/logging"
 	"nightjar/storage/recording"
@@ -351,8 +352,8 @@ func (s *guiServices) Cameras() ([]ui.CameraRow, error) {
 
 func cameraRow(c catalog.Camera) ui.CameraRow {
 	return ui.CameraRow{
-		ID: c.ID, Name: c.Name, Group: c.Group, Address: logging.RedactURL(c.DeviceURL),
-		MainURI: logging.RedactURL(c.MainURI), SubURI: logging.RedactURL(c.SubURI), PTZ: c.PTZ,
+		ID: c.ID, Name: c.Name, Group: c.Group, Address: redact.RedactURL(c.DeviceURL),
+		MainURI: redact.RedactURL(c.MainURI), SubURI: redact.RedactURL(c.SubURI), PTZ: c.PTZ,
 		Model: strings.TrimSpace(c.Manufacturer + " " + c.Model), FactoryPassword: c.FactoryPassword,
 		RecordMode: c.Record.Mode,
 	}
