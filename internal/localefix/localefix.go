@@ -10,8 +10,9 @@
 //
 // This package's init sets LANGUAGE to the entries that will parse (or
 // to "en" when none does) before that happens. LANGUAGE only chooses
-// message translations, and the C locale ignores it, so nothing else in
-// the process or its children changes.
+// message translations, "en" is the untranslated text, and glibc ignores
+// LANGUAGE under plain C, so nothing else in the process or its children
+// changes.
 //
 // Caveats: Go initialises packages in import-path order among those whose
 // imports are ready, so this package, imported by main, runs before
