@@ -7,16 +7,17 @@ import (
 )
 
 // TestLayering enforces DESIGN.md's dependency rule: player, devices and
-// storage (and everything they pull in) never import Fyne, and the
-// simulator never imports the client's ONVIF or RTSP code.
+// storage (and everything they pull in) never import Fyne, devices and
+// storage never import each other, and the simulator never imports the
+// client's ONVIF or RTSP code.
 func TestLayering(t *testing.T) {
 	rules := []struct {
 		pkgs      string
 		forbidden []string
 	}{
 		{"./player/...", []string{"fyne.io/", "nightjar/ui", "nightjar/app"}},
-		{"./devices/...", []string{"fyne.io/", "nightjar/ui", "nightjar/app"}},
-		{"./storage/...", []string{"fyne.io/", "nightjar/ui", "nightjar/app"}},
+		{"./devices/...", []string{"fyne.io/", "nightjar/ui", "nightjar/app", "nightjar/storage"}},
+		{"./storage/...", []string{"fyne.io/", "nightjar/ui", "nightjar/app", "nightjar/devices"}},
 	}
 	for _, r := range rules {
 		out, err := exec.Command("go", "list", "-deps", "-test", r.pkgs).CombinedOutput()

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"nightjar/app"
+	_ "nightjar/internal/localefix" // before Fyne reads the locale; see the package
 )
 
 func main() {

@@ -19,6 +19,7 @@ import (
 
 	"nightjar/devices"
 	"nightjar/devices/camsim"
+	"nightjar/internal/redact"
 	"nightjar/storage/catalog"
 	"nightjar/storage/logging"
 	"nightjar/storage/recording"
@@ -68,22 +69,20 @@ func (a *App) onClose(name string, fn func() error) {
 }
 
 // Close closes every service in the reverse order of opening and returns
-// the first error.
+// every error, joined.
 func (a *App) Close() error {
-	var first error
+	var errs []error
 	for i := len(a.closers) - 1; i >= 0; i-- {
 		c := a.closers[i]
 		if err := c.fn(); err != nil {
 			if a.Log != nil {
 				a.Log.Warn("close failed", "service", c.name, "err", err)
 			}
-			if first == nil {
-				first = fmt.Errorf("close %s: %w", c.name, err)
-			}
+			errs = append(errs, fmt.Errorf("close %s: %w", c.name, err))
 		}
 	}
 	a.closers = nil
-	return first
+	return errors.Join(errs...)
 }
 
 // Open builds the services on the data directory in g. On error every
@@ -357,8 +356,8 @@ func (s *guiServices) Cameras() ([]ui.CameraRow, error) {
 
 func cameraRow(c catalog.Camera) ui.CameraRow {
 	return ui.CameraRow{
-		ID: c.ID, Name: c.Name, Group: c.Group, Address: logging.RedactURL(c.DeviceURL),
-		MainURI: logging.RedactURL(c.MainURI), SubURI: logging.RedactURL(c.SubURI), PTZ: c.PTZ,
+		ID: c.ID, Name: c.Name, Group: c.Group, Address: redact.RedactURL(c.DeviceURL),
+		MainURI: redact.RedactURL(c.MainURI), SubURI: redact.RedactURL(c.SubURI), PTZ: c.PTZ,
 		Model: strings.TrimSpace(c.Manufacturer + " " + c.Model), FactoryPassword: c.FactoryPassword,
 		RecordMode: c.Record.Mode, StreamWarning: c.StreamWarning,
 	}

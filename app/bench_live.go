@@ -91,7 +91,7 @@ func benchLive(args []string, stdout, stderr io.Writer) int {
 		}
 		rows = append(rows, row{"Nightjar wall drawn through Fyne", fy.cpu, fy.rss, fy.fps})
 	}
-	defer fmt.Fprintf(stdout, "Nightjar: process start to every tile live %s ms; Enter to the main stream on screen %s ms\n", orQ(nj.startMs), orQ(nj.fullMs))
+	defer fmt.Fprintf(stdout, "Nightjar: process start to every tile live %s ms; Enter to the main stream on screen %s ms\n", nj.startMs, nj.fullMs)
 
 	fmt.Fprintf(stdout, "%d tiles of the sub stream (640x360, 15 fps) at about %dx%d, %s each\n", *tiles, tw, th, window)
 	t := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -212,10 +212,16 @@ func benchPeer(ctx context.Context, infos []camsim.Info, tw, th int, window time
 	return benchResult{cpu: 100 * (c1 - c0) / window.Seconds(), rss: rss, fps: "n/a"}, nil
 }
 
-var wallFPSRE = regexp.MustCompile(`msg=wall shown_fps="\[([0-9. ]+)\]"`)
+var (
+	wallFPSRE      = regexp.MustCompile(`msg=wall shown_fps="\[([0-9. ]+)\]"`)
+	wallLiveRE     = regexp.MustCompile(`msg="wall all tiles live" after_ms=(\d+)`)
+	wallMainRE     = regexp.MustCompile(`msg="wall main stream shown" after_ms=(\d+)`)
+	wallNativeLine = []byte("live wall draws to an X11 surface")
+)
 
-// benchWall runs the real app on the streams and reads its wall fps from
-// its debug log.
+// benchWall runs the real app on the streams and reads its wall fps, and
+// how long the wall took to go live and to show a main stream, from its
+// debug log. A figure the log does not give is an error that says why.
 func benchWall(ctx context.Context, exe string, infos []camsim.Info, window time.Duration, env ...string) (benchResult, error) {
 	dir, err := os.MkdirTemp("", "nightjar-bench-")
 	if err != nil {
@@ -234,38 +240,68 @@ func benchWall(ctx context.Context, exe string, infos []camsim.Info, window time
 		return benchResult{}, err
 	}
 	defer stopProcess(app)
-	time.Sleep(6 * time.Second)
+	logPath := filepath.Join(dir, "logs", "nightjar.log")
+	live, err := waitLog(ctx, logPath, wallLiveRE, 60*time.Second)
+	if err != nil {
+		return benchResult{}, fmt.Errorf("every tile live: %w", err)
+	}
+	time.Sleep(3 * time.Second) // past the start-up work
 	c0 := procCPU(app.Process.Pid)
 	time.Sleep(window)
 	c1 := procCPU(app.Process.Pid)
-	res := benchResult{cpu: 100 * (c1 - c0) / window.Seconds(), rss: procRSSMB(app.Process.Pid), fps: "?"}
-	log, _ := os.ReadFile(filepath.Join(dir, "logs", "nightjar.log"))
-	if m := wallFPSRE.FindAllSubmatch(log, -1); len(m) > 0 {
-		lo, hi := 1e9, 0.0
-		for _, f := range strings.Fields(string(m[len(m)-1][1])) {
-			v, _ := strconv.ParseFloat(f, 64)
-			lo, hi = min(lo, v), max(hi, v)
+	res := benchResult{cpu: 100 * (c1 - c0) / window.Seconds(), rss: procRSSMB(app.Process.Pid), startMs: string(live[1])}
+	log, err := os.ReadFile(logPath)
+	if err != nil {
+		return benchResult{}, fmt.Errorf("read the wall's log: %w", err)
+	}
+	m := wallFPSRE.FindAllSubmatch(log, -1)
+	if len(m) == 0 {
+		return benchResult{}, fmt.Errorf("shown fps: the wall logged no frame rates in %v", window)
+	}
+	lo, hi := 1e9, 0.0
+	for _, f := range strings.Fields(string(m[len(m)-1][1])) {
+		v, err := strconv.ParseFloat(f, 64)
+		if err != nil {
+			return benchResult{}, fmt.Errorf("shown fps: read %q from the wall's log: %w", f, err)
 		}
-		res.fps = fmt.Sprintf("%.1f–%.1f", lo, hi)
+		lo, hi = min(lo, v), max(hi, v)
 	}
-	// Fill the wall with the first camera (a click, then Enter) and wait
-	// for its main stream.
-	exec.Command("xdotool", "mousemove", "300", "130", "click", "1", "sleep", "0.3", "key", "Return").Run()
-	time.Sleep(3 * time.Second)
-	log, _ = os.ReadFile(filepath.Join(dir, "logs", "nightjar.log"))
-	if m := regexp.MustCompile(`msg="wall all tiles live" after_ms=(\d+)`).FindSubmatch(log); m != nil {
-		res.startMs = string(m[1])
+	res.fps = fmt.Sprintf("%.1f–%.1f", lo, hi)
+	res.native = bytes.Contains(log, wallNativeLine)
+
+	// Fill the wall with the first camera and wait for its main stream. A
+	// click selects a tile only once the double-click time has passed, so
+	// Enter waits that out.
+	if out, err := exec.CommandContext(ctx, "xdotool", "mousemove", "300", "130", "click", "1", "sleep", "0.6", "key", "Return").CombinedOutput(); err != nil {
+		return benchResult{}, fmt.Errorf("main stream: press Enter on the first tile with xdotool: %v: %s", err, bytes.TrimSpace(out))
 	}
-	if m := regexp.MustCompile(`msg="wall main stream shown" after_ms=(\d+)`).FindSubmatch(log); m != nil {
-		res.fullMs = string(m[1])
+	full, err := waitLog(ctx, logPath, wallMainRE, 20*time.Second)
+	if err != nil {
+		return benchResult{}, fmt.Errorf("main stream after Enter on the first tile: %w", err)
 	}
-	res.native = bytes.Contains(log, []byte("live wall draws to an X11 surface"))
+	res.fullMs = string(full[1])
 	return res, nil
 }
 
-func orQ(s string) string {
-	if s == "" {
-		return "?"
+// waitLog polls the log at path until a line matches re, and returns the
+// match; after within, an error says what the log never showed.
+func waitLog(ctx context.Context, path string, re *regexp.Regexp, within time.Duration) ([][]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, within)
+	defer cancel()
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		b, err := os.ReadFile(path)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		if m := re.FindSubmatch(b); m != nil {
+			return m, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("the app logged no line matching %q within %v", re, within)
+		case <-t.C:
+		}
 	}
-	return s
 }

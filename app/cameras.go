@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"nightjar/devices/onvif"
+	"nightjar/internal/redact"
 	"nightjar/storage/catalog"
-	"nightjar/storage/logging"
 	"nightjar/storage/secrets"
 )
 
@@ -85,7 +85,7 @@ func (a *App) AddCamera(ctx context.Context, req AddRequest) (catalog.Camera, er
 	if strings.HasPrefix(strings.ToLower(req.Address), "rtsp://") || strings.HasPrefix(strings.ToLower(req.Address), "rtsps://") {
 		u, err := url.Parse(req.Address)
 		if err != nil || u.Host == "" {
-			return cam, fmt.Errorf("%q is not an RTSP URL", logging.RedactURL(req.Address))
+			return cam, fmt.Errorf("%q is not an RTSP URL", redact.RedactURL(req.Address))
 		}
 		if u.User != nil { // credentials typed into the URL move to the keyring
 			if cam.Username == "" {

@@ -2,6 +2,8 @@ package app
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,6 +110,32 @@ func TestOpenCloseOrder(t *testing.T) {
 	log, _ := os.ReadFile(filepath.Join(a.DataDir, "logs", "nightjar.log"))
 	if !strings.Contains(string(log), "nightjar started") {
 		t.Fatalf("log file lacks start line: %q", log)
+	}
+}
+
+// TestCloseReturnsEveryError closes an App whose services fail and checks
+// that each failure is in Close's error, and that every closer still ran.
+func TestCloseReturnsEveryError(t *testing.T) {
+	a := &App{}
+	errA, errB := errors.New("disk gone"), errors.New("socket stuck")
+	var ran []string
+	a.onClose("a", func() error { ran = append(ran, "a"); return errA })
+	a.onClose("ok", func() error { ran = append(ran, "ok"); return nil })
+	a.onClose("b", func() error { ran = append(ran, "b"); return errB })
+	err := a.Close()
+	if !errors.Is(err, errA) || !errors.Is(err, errB) {
+		t.Fatalf("Close returned %v, want both %q and %q", err, errA, errB)
+	}
+	for _, name := range []string{"close a: disk gone", "close b: socket stuck"} {
+		if !strings.Contains(fmt.Sprint(err), name) {
+			t.Errorf("Close's error %q does not name %q", err, name)
+		}
+	}
+	if strings.Join(ran, ",") != "b,ok,a" {
+		t.Fatalf("closers ran %v, want b,ok,a", ran)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatalf("a second Close returned %v", err)
 	}
 }
 

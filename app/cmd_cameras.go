@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"nightjar/devices/onvif"
+	"nightjar/internal/redact"
 	"nightjar/storage/catalog"
-	"nightjar/storage/logging"
 	"nightjar/storage/secrets"
 )
 
@@ -103,7 +103,7 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	fmt.Fprintf(stdout, "%s %s (firmware %s, serial %s)\n", res.Info.Manufacturer, res.Info.Model, res.Info.Firmware, res.Info.Serial)
-	fmt.Fprintf(stdout, "device:   %s\n", logging.RedactURL(res.DeviceURL))
+	fmt.Fprintf(stdout, "device:   %s\n", redact.RedactURL(res.DeviceURL))
 	fmt.Fprintf(stdout, "clock:    %s from this PC\n", res.ClockOffset)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "profile\tcodec\tsize\tfps\tkbit/s\tuse\tstream")
@@ -115,14 +115,14 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 		if p.Token == res.Sub {
 			use = strings.TrimPrefix(use+",sub", ",")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%d\t%d\t%s\t%s\n", p.Token, p.Encoding, p.Width, p.Height, p.FPS, p.BitrateKbps, use, logging.RedactURL(p.StreamURI))
+		fmt.Fprintf(tw, "%s\t%s\t%dx%d\t%d\t%d\t%s\t%s\n", p.Token, p.Encoding, p.Width, p.Height, p.FPS, p.BitrateKbps, use, redact.RedactURL(p.StreamURI))
 	}
 	tw.Flush()
 	for _, r := range res.StreamRefused {
 		fmt.Fprintf(stdout, "refused:  %s\n", r)
 	}
 	if res.SnapshotURI != "" {
-		fmt.Fprintf(stdout, "snapshot: %s\n", logging.RedactURL(res.SnapshotURI))
+		fmt.Fprintf(stdout, "snapshot: %s\n", redact.RedactURL(res.SnapshotURI))
 	}
 	if res.PTZ != nil {
 		fmt.Fprintf(stdout, "PTZ:      node %s, %d presets, home %v\n", res.PTZ.NodeToken, len(res.PTZ.Presets), res.PTZ.HomeSupported)
@@ -200,7 +200,7 @@ func runCameras(g globalFlags, args []string, stdout, stderr io.Writer) int {
 				warns = append(warns, "stream on another host")
 			}
 			warn := strings.Join(warns, ", ")
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\t%s\n", c.ID, c.Name, c.Group, logging.RedactURL(addr), c.PTZ, warn)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\t%s\n", c.ID, c.Name, c.Group, redact.RedactURL(addr), c.PTZ, warn)
 		}
 		tw.Flush()
 	case "add":

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
 	"time"
@@ -86,7 +87,10 @@ func (s *guiServices) ErrorHint(err error) string { return cameraHint(err) }
 const skewWarning = time.Minute
 
 // CheckCamera tests the connection: ONVIF cameras with their stored
-// credentials, RTSP-only ones by reaching their port.
+// credentials, RTSP-only ones by reaching their port. A camera that is
+// not online comes with an error saying why, which ErrorHint turns into
+// what to do; only a working camera whose clock is off has a status
+// without one.
 func (s *guiServices) CheckCamera(ctx context.Context, id string) (ui.CameraStatus, error) {
 	cam, err := s.a.DB.Camera(id)
 	if err != nil {
@@ -95,7 +99,7 @@ func (s *guiServices) CheckCamera(ctx context.Context, id string) (ui.CameraStat
 	if cam.DeviceURL == "" {
 		u, err := url.Parse(cam.MainURI)
 		if err != nil {
-			return ui.StatusOffline, err
+			return ui.StatusOffline, fmt.Errorf("read the camera's stream address: %w", err)
 		}
 		host := u.Host
 		if u.Port() == "" {
@@ -103,7 +107,7 @@ func (s *guiServices) CheckCamera(ctx context.Context, id string) (ui.CameraStat
 		}
 		conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", host)
 		if err != nil {
-			return ui.StatusOffline, nil
+			return ui.StatusOffline, fmt.Errorf("reach %s: %w (%w)", host, onvif.ErrUnreachable, err)
 		}
 		conn.Close()
 		return ui.StatusOnline, nil
@@ -119,11 +123,11 @@ func (s *guiServices) CheckCamera(ctx context.Context, id string) (ui.CameraStat
 	}
 	switch {
 	case errors.Is(err, onvif.ErrUnauthorized):
-		return ui.StatusAuthFailed, nil
+		return ui.StatusAuthFailed, err
 	case errors.Is(err, onvif.ErrClockSkew):
-		return ui.StatusClockSkew, nil
+		return ui.StatusClockSkew, err
 	case err != nil:
-		return ui.StatusOffline, nil
+		return ui.StatusOffline, err
 	case off > skewWarning || off < -skewWarning:
 		return ui.StatusClockSkew, nil
 	}

@@ -67,7 +67,7 @@ func (a *App) openLiveStreams(ctx context.Context) []ui.LiveStream {
 				m, err := a.openLive(cam, cam.MainURI, pass, false, log.With("stream", "main"))
 				if err != nil {
 					log.Error("start main stream", "err", err)
-					return src, func() {}
+					return noMainStream{time.Now()}, func() {}
 				}
 				return m, m.Close
 			}
@@ -81,6 +81,16 @@ func (a *App) openLiveStreams(ctx context.Context) []ui.LiveStream {
 	}
 	return out
 }
+
+// noMainStream stands in for a main stream that could not start. It never
+// plays, so the wall keeps showing the sub stream, and reports no main
+// stream on screen, until the tile is made small and large again.
+type noMainStream struct{ since time.Time }
+
+func (noMainStream) NewFrame() bool                            { return false }
+func (noMainStream) Render(*image.RGBA, image.Rectangle) error { return nil }
+func (n noMainStream) State() (ui.TileState, time.Time)        { return ui.TileReconnecting, n.since }
+func (noMainStream) Stats() ui.TileStats                       { return ui.TileStats{} }
 
 // liveSource adapts player.Live to the wall.
 type liveSource struct{ *player.Live }

@@ -84,7 +84,7 @@ func withTextChunks(p []byte, kv [][2]string) []byte {
 	var out bytes.Buffer
 	out.Write(p[:iend])
 	for _, e := range kv {
-		data := append(append([]byte(e[0]), 0), []byte(latin1(e[1]))...)
+		data := append(append([]byte(e[0]), 0), latin1(e[1])...)
 		var hdr [8]byte
 		binary.BigEndian.PutUint32(hdr[:4], uint32(len(data)))
 		copy(hdr[4:], "tEXt")
@@ -99,12 +99,21 @@ func withTextChunks(p []byte, kv [][2]string) []byte {
 	return out.Bytes()
 }
 
-// latin1 keeps tEXt valid: PNG text chunks are Latin-1.
-func latin1(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r > 255 {
-			return '?'
+// latin1 encodes s for a tEXt chunk, whose text is ISO 8859-1: one byte
+// per character up to U+00FF, and '?' for a character beyond it, for
+// invalid UTF-8 and for a control character other than a line feed
+// (which includes NUL, the chunk's separator).
+func latin1(s string) []byte {
+	out := make([]byte, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			out = append(out, '\n')
+		case r < 0x20 || (r >= 0x7f && r < 0xa0) || r > 0xff:
+			out = append(out, '?')
+		default:
+			out = append(out, byte(r))
 		}
-		return r
-	}, s)
+	}
+	return out
 }

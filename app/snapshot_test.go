@@ -3,8 +3,11 @@ package app
 import (
 	"bytes"
 	"context"
+	"image"
 	"image/png"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -38,5 +41,34 @@ func TestSnapshotPNGWithMetadata(t *testing.T) {
 	}
 	if !strings.HasPrefix(path, a.DataDir) {
 		t.Fatalf("saved outside the data dir: %s", path)
+	}
+}
+
+// TestSnapshotTextIsLatin1 writes a camera name with characters from
+// Latin-1, beyond it and a NUL into a PNG's tEXt chunk, and reads it back
+// with ImageMagick, which prints a tEXt value's bytes as they are.
+func TestSnapshotTextIsLatin1(t *testing.T) {
+	identify, err := exec.LookPath("identify")
+	if err != nil {
+		t.Fatalf("ImageMagick's identify is required (packaging/install-deps.sh installs it): %v", err)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 2, 2))); err != nil {
+		t.Fatal(err)
+	}
+	const name = "Café Tür ½ — 北\x00x\nÿ"
+	// By hand from the ISO 8859-1 table: é E9, ü FC, ½ BD, ÿ FF; the dash,
+	// the CJK character and the NUL have no place in a tEXt value.
+	want := []byte("Caf\xe9 T\xfcr \xbd ? ??x\n\xff")
+	path := filepath.Join(t.TempDir(), "latin1.png")
+	if err := os.WriteFile(path, withTextChunks(buf.Bytes(), [][2]string{{"Title", name}}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := exec.Command(identify, "-regard-warnings", "-format", "%[Title]", path).Output()
+	if err != nil {
+		t.Fatalf("identify %s: %v", path, err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("ImageMagick reads the title as % x, want % x", got, want)
 	}
 }

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"nightjar/devices/onvif"
+	"nightjar/internal/redact"
 	"nightjar/storage/catalog"
-	"nightjar/storage/logging"
 )
 
 // errForeignStream: a stored stream is on another host than the camera
@@ -36,7 +36,7 @@ func (a *App) streamURL(cam catalog.Camera, uri, pass, use string) (string, erro
 				cam.ID, errForeignStream, u.Hostname(), hostname(cam.DeviceURL))
 		}
 		a.Log.Warn("sending the camera's credentials to a stream host given by hand", "camera", cam.ID, "use", use,
-			"stream", logging.RedactURL(uri), "camera_host", hostname(cam.DeviceURL))
+			"stream", redact.RedactURL(uri), "camera_host", hostname(cam.DeviceURL))
 	}
 	u.User = nil
 	if cam.Username != "" {
@@ -63,7 +63,7 @@ func hostname(raw string) string {
 func manualStreamURL(flag, raw string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" || (u.Scheme != "rtsp" && u.Scheme != "rtsps") {
-		return "", fmt.Errorf("%s %q is not an rtsp:// or rtsps:// URL", flag, logging.RedactURL(raw))
+		return "", fmt.Errorf("%s %q is not an rtsp:// or rtsps:// URL", flag, redact.RedactURL(raw))
 	}
 	if u.User != nil {
 		return "", fmt.Errorf("%s: give the user name and password with --user and --password-stdin, not in the URL", flag)

@@ -26,8 +26,15 @@ const (
 	StateClosed
 )
 
+var stateNames = [...]string{"connecting", "playing", "reconnecting", "closed"}
+
+// String names the state; a value outside the constants reads as
+// "State(n)" instead of panicking.
 func (s State) String() string {
-	return [...]string{"connecting", "playing", "reconnecting", "closed"}[s]
+	if s >= 0 && int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return "State(" + strconv.Itoa(int(s)) + ")"
 }
 
 // LiveOptions configure a Live player.

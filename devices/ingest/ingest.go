@@ -21,7 +21,7 @@ import (
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
 	"github.com/pion/rtp"
 
-	"nightjar/storage/logging"
+	"nightjar/internal/redact"
 )
 
 // Track is one recorded elementary stream.
@@ -94,7 +94,7 @@ func (c *Client) Run(ctx context.Context) {
 		if time.Since(began) > 10*time.Second {
 			backoff = time.Second
 		}
-		c.log().Warn("stream lost; reconnecting", "url", logging.RedactURL(c.URL), "err", err, "in", backoff)
+		c.log().Warn("stream lost; reconnecting", "url", redact.RedactURL(c.URL), "err", err, "in", backoff)
 		select {
 		case <-ctx.Done():
 			return

@@ -78,12 +78,15 @@ func (c *Client) now() time.Time {
 	return time.Now()
 }
 
+// defaultHTTP sets no ResponseHeaderTimeout: each call's context bounds
+// it, by Timeout or, for a long poll, its wait plus Timeout. A
+// transport-wide 10 s cut off every PullMessages that waited its 10 s
+// for an event that did not come.
 var defaultHTTP = &http.Client{
 	Transport: &http.Transport{
-		Proxy:                 nil, // never send camera traffic through a proxy
-		DialContext:           (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
-		ResponseHeaderTimeout: 10 * time.Second,
-		MaxIdleConnsPerHost:   4,
+		Proxy:               nil, // never send camera traffic through a proxy
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+		MaxIdleConnsPerHost: 4,
 	},
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }

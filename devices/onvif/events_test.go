@@ -93,3 +93,31 @@ func TestWatchEventsSurvivesReboot(t *testing.T) {
 		t.Fatal("WatchEvents did not return after cancel")
 	}
 }
+
+// TestPullWaitsOutALongPoll pulls from a camera that has nothing to say
+// for longer than a plain call's timeout: the camera answers with no
+// events at the end of the wait, and that is not an error.
+func TestPullWaitsOutALongPoll(t *testing.T) {
+	s := startSim(t, camsim.Config{Cameras: 1})
+	c := &Client{DeviceURL: s.Cameras()[0].DeviceURL(), Username: "admin", Password: "admin"}
+	ctx := context.Background()
+	pp, err := c.Subscribe(ctx, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pp.Unsubscribe(context.Background()) })
+	// The first pull returns the properties' starting state at once.
+	if evs, err := pp.Pull(ctx, time.Second, 50); err != nil || len(evs) == 0 {
+		t.Fatalf("first pull: %d events, %v; want the starting state", len(evs), err)
+	}
+	// Longer than the 10 s that once cut every quiet long poll off.
+	const wait = 11 * time.Second
+	start := time.Now()
+	evs, err := pp.Pull(ctx, wait, 50)
+	if err != nil {
+		t.Fatalf("quiet long poll of %v failed after %v: %v", wait, time.Since(start).Round(time.Millisecond), err)
+	}
+	if len(evs) != 0 {
+		t.Fatalf("quiet camera sent %+v", evs)
+	}
+}

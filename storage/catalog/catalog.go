@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -22,13 +23,15 @@ var (
 )
 
 // schemaVersion is stored in the meta bucket; bump it with a migration.
-const schemaVersion = 1
+// Version 2 added the per-camera segment spans that bound range queries.
+const schemaVersion = 2
 
 // DB is an open catalogue.
 type DB struct {
 	bolt       *bolt.DB
 	path       string
-	eventLimit int // tests lower MaxEvents
+	eventLimit int          // tests lower MaxEvents
+	rowsRead   atomic.Int64 // segment rows decoded, for tests of the index
 }
 
 // Options tune Open.
@@ -102,12 +105,20 @@ func (db *DB) init() error {
 		if err != nil {
 			return fmt.Errorf("create meta bucket: %w", err)
 		}
-		if v := meta.Get([]byte("schema")); v == nil {
+		v := meta.Get([]byte("schema"))
+		switch {
+		case v == nil: // a new catalogue
+		case len(v) != 1 || v[0] > schemaVersion:
+			return &OpenError{Path: db.path, Err: fmt.Errorf("%w: schema version %v is newer than this Nightjar understands", ErrCorrupt, v)}
+		case v[0] < 2:
+			if err := migrateSegSpans(tx); err != nil {
+				return fmt.Errorf("migrate catalogue to schema 2 (segment spans): %w", err)
+			}
+		}
+		if v == nil || v[0] != schemaVersion {
 			if err := meta.Put([]byte("schema"), []byte{schemaVersion}); err != nil {
 				return err
 			}
-		} else if len(v) != 1 || v[0] > schemaVersion {
-			return &OpenError{Path: db.path, Err: fmt.Errorf("%w: schema version %v is newer than this Nightjar understands", ErrCorrupt, v)}
 		}
 		if _, err := tx.CreateBucketIfNotExists(bucketCameras); err != nil {
 			return fmt.Errorf("create cameras bucket: %w", err)

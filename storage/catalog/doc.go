@@ -5,6 +5,12 @@
 // single-instance guard: a second process on the same data directory gets
 // ErrLocked within OpenTimeout instead of waiting forever.
 //
+// Segment rows are keyed by camera and start time, and each camera's
+// longest segment is kept beside them, so a query for a camera and a time
+// range reads only the rows in that range (schema 2; Open migrates a
+// schema 1 catalogue by building the spans once). Queries by state alone,
+// and those with no time bound, still read every row.
+//
 // # Caveats
 //
 // The catalogue never holds a secret. Camera passwords and keys live in the

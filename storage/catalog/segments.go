@@ -14,6 +14,10 @@ import (
 var (
 	bucketSegments = []byte("segments")
 	bucketDayKeys  = []byte("daykeys")
+	// bucketSegSpans holds, per camera, the longest duration of any of its
+	// segments (8 bytes, big-endian nanoseconds). A range query starts that
+	// far before its From, the earliest an overlapping segment can start.
+	bucketSegSpans = []byte("segspans")
 )
 
 // Segment states. A row is written as SegmentOpen before its file gets any
@@ -46,12 +50,14 @@ type Segment struct {
 // End is Start plus Duration.
 func (s Segment) End() time.Time { return s.Start.Add(s.Duration) }
 
-// segmentKey sorts by camera, then start time.
+// segmentKey sorts by camera, then start time: the camera ID, a 0 byte and
+// the start as big-endian Unix nanoseconds. It is the index by camera and
+// time: a range query seeks to its first key and stops past its last.
 func segmentKey(cameraID string, start time.Time) []byte {
 	k := make([]byte, 0, len(cameraID)+9)
 	k = append(k, cameraID...)
 	k = append(k, 0)
-	return binary.BigEndian.AppendUint64(k, uint64(start.UnixNano()))
+	return binary.BigEndian.AppendUint64(k, uint64(max(0, start.UnixNano())))
 }
 
 // PutSegment inserts or replaces s, keyed by camera and start time.
@@ -59,17 +65,47 @@ func (db *DB) PutSegment(s Segment) error {
 	if s.CameraID == "" || s.Start.IsZero() {
 		return fmt.Errorf("put segment: camera and start are required")
 	}
+	return db.bolt.Update(func(tx *bolt.Tx) error { return putSegment(tx, s) })
+}
+
+func putSegment(tx *bolt.Tx, s Segment) error {
 	v, err := json.Marshal(s)
 	if err != nil {
 		return fmt.Errorf("encode segment: %w", err)
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := tx.CreateBucketIfNotExists(bucketSegments)
-		if err != nil {
-			return err
-		}
-		return b.Put(segmentKey(s.CameraID, s.Start), v)
-	})
+	b, err := tx.CreateBucketIfNotExists(bucketSegments)
+	if err != nil {
+		return err
+	}
+	if err := b.Put(segmentKey(s.CameraID, s.Start), v); err != nil {
+		return err
+	}
+	return growSpan(tx, s.CameraID, s.Duration)
+}
+
+// growSpan records d as cameraID's longest segment if it is longer than
+// any before. Deleting a segment does not shrink it: a span too long only
+// costs a query a few more rows.
+func growSpan(tx *bolt.Tx, cameraID string, d time.Duration) error {
+	b, err := tx.CreateBucketIfNotExists(bucketSegSpans)
+	if err != nil {
+		return err
+	}
+	if d <= spanOf(b, cameraID) {
+		return nil
+	}
+	return b.Put([]byte(cameraID), binary.BigEndian.AppendUint64(nil, uint64(d)))
+}
+
+// spanOf is cameraID's longest segment duration in b, 0 when unknown.
+func spanOf(b *bolt.Bucket, cameraID string) time.Duration {
+	if b == nil {
+		return 0
+	}
+	if v := b.Get([]byte(cameraID)); len(v) == 8 {
+		return time.Duration(binary.BigEndian.Uint64(v))
+	}
+	return 0
 }
 
 // DeleteSegment removes the row of the segment of cameraID starting at start.
@@ -107,6 +143,10 @@ func (f SegmentFilter) match(s Segment) bool {
 }
 
 // Segments returns the matching segments sorted by start time, then camera.
+// It reads only the rows of the filter's camera (of each camera, without
+// one) that start between From less that camera's longest segment and To:
+// a query for an hour of one camera touches that hour's rows, however much
+// footage the catalogue holds. State is checked on the rows read.
 func (db *DB) Segments(f SegmentFilter) ([]Segment, error) {
 	var out []Segment
 	err := db.bolt.View(func(tx *bolt.Tx) error {
@@ -114,23 +154,21 @@ func (db *DB) Segments(f SegmentFilter) ([]Segment, error) {
 		if b == nil {
 			return nil
 		}
+		spans := tx.Bucket(bucketSegSpans)
 		c := b.Cursor()
-		var k, v []byte
-		prefix := []byte(nil)
 		if f.CameraID != "" {
-			prefix = append([]byte(f.CameraID), 0)
-			k, v = c.Seek(prefix)
-		} else {
-			k, v = c.First()
+			return db.scanCamera(c, spans, []byte(f.CameraID), f, &out)
 		}
-		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var s Segment
-			if err := json.Unmarshal(v, &s); err != nil {
-				return fmt.Errorf("decode segment %q: %w", k, err)
+		for k, _ := c.First(); k != nil; {
+			i := bytes.IndexByte(k, 0)
+			if i < 0 {
+				return fmt.Errorf("segment key %q has no camera: %w", k, ErrCorrupt)
 			}
-			if f.match(s) {
-				out = append(out, s)
+			cam := bytes.Clone(k[:i])
+			if err := db.scanCamera(c, spans, cam, f, &out); err != nil {
+				return err
 			}
+			k, _ = c.Seek(append(cam, 1)) // the next camera's first key
 		}
 		return nil
 	})
@@ -141,6 +179,50 @@ func (db *DB) Segments(f SegmentFilter) ([]Segment, error) {
 		return out[i].CameraID < out[j].CameraID
 	})
 	return out, err
+}
+
+// scanCamera appends cam's segments that match f, reading only the rows in
+// f's time range widened by cam's span.
+func (db *DB) scanCamera(c *bolt.Cursor, spans *bolt.Bucket, cam []byte, f SegmentFilter, out *[]Segment) error {
+	prefix := append(bytes.Clone(cam), 0)
+	first := prefix
+	if !f.From.IsZero() {
+		first = segmentKey(string(cam), f.From.Add(-spanOf(spans, string(cam))))
+	}
+	var stop []byte
+	if !f.To.IsZero() {
+		stop = segmentKey(string(cam), f.To)
+	}
+	for k, v := c.Seek(first); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if stop != nil && bytes.Compare(k, stop) >= 0 {
+			break
+		}
+		db.rowsRead.Add(1)
+		var s Segment
+		if err := json.Unmarshal(v, &s); err != nil {
+			return fmt.Errorf("decode segment %q: %w", k, err)
+		}
+		if f.match(s) {
+			*out = append(*out, s)
+		}
+	}
+	return nil
+}
+
+// migrateSegSpans builds every camera's span from its rows, for a
+// catalogue written before spans existed (schema 1).
+func migrateSegSpans(tx *bolt.Tx) error {
+	b := tx.Bucket(bucketSegments)
+	if b == nil {
+		return nil
+	}
+	return b.ForEach(func(k, v []byte) error {
+		var s Segment
+		if err := json.Unmarshal(v, &s); err != nil {
+			return fmt.Errorf("decode segment %q: %w", k, err)
+		}
+		return growSpan(tx, s.CameraID, s.Duration)
+	})
 }
 
 // PutDayKey stores the wrapped identity of a UTC day.

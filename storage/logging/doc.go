@@ -1,9 +1,6 @@
 // Package logging writes Nightjar's log to a size-rotated file in the data
-// directory and removes secrets from anything that may reach a log line.
-//
-// Every URL that is logged goes through RedactURL first, so a camera URL such
-// as rtsp://admin:secret@10.0.0.5/stream is logged as
-// rtsp://admin:xxxxx@10.0.0.5/stream.
+// directory. Its logger passes every string through redact.RedactURL, so
+// no camera password in a URL reaches the file.
 //
 // # Caveats
 //

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"nightjar/internal/redact"
 )
 
 // RotatingFile is an io.Writer that appends to a log file and, when the file
@@ -116,13 +118,13 @@ func ParseLevel(s string) (slog.Level, error) {
 }
 
 // NewLogger returns a text logger writing to w at level. String attributes
-// pass through RedactURL, so a URL logged by mistake loses its password.
+// pass through redact.RedactURL, so a URL logged by mistake loses its password.
 func NewLogger(w io.Writer, level slog.Level) *slog.Logger {
 	h := slog.NewTextHandler(w, &slog.HandlerOptions{
 		Level: level,
 		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
 			if a.Value.Kind() == slog.KindString {
-				a.Value = slog.StringValue(RedactURL(a.Value.String()))
+				a.Value = slog.StringValue(redact.RedactURL(a.Value.String()))
 			}
 			return a
 		},

@@ -67,10 +67,28 @@ func (s *Store) freeSpace() (int64, error) {
 	if s.FreeSpace != nil {
 		return s.FreeSpace(s.Dir)
 	}
-	return diskFree(s.Dir)
+	return diskFree(nearestExisting(s.Dir))
 }
 
-// FreeBytes reports the free space on the recordings disk.
+// nearestExisting is dir, or its nearest ancestor that exists. The
+// recordings folder appears with the first segment, and until then its
+// disk is the one its parent is on: a sweep or the Settings page asking
+// for free space before any footage must not fail.
+func nearestExisting(dir string) string {
+	for {
+		if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return dir
+		}
+		dir = parent
+	}
+}
+
+// FreeBytes reports the free space on the recordings disk, or the disk it
+// will be on before the first segment creates it.
 func (s *Store) FreeBytes() (int64, error) { return s.freeSpace() }
 
 // FsyncLatencies returns the fsync latencies measured so far.
