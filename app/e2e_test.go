@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -43,10 +44,20 @@ var (
 	binErr  error
 )
 
-// nightjarBinary builds the real binary once per test run.
+// nightjarBinary builds the real binary once per test run, with the race
+// detector. Every run of it halts at its first race report with the
+// detector's exit status, 66 (GORACE halt_on_error), which no test takes
+// for success; where the output is at hand, raceFree also looks for the
+// report itself.
 func nightjarBinary(t *testing.T) string {
 	t.Helper()
 	binOnce.Do(func() {
+		// Without halt_on_error a race changes only a clean exit's status;
+		// a run expected to exit 1 would still pass.
+		if err := os.Setenv("GORACE", "halt_on_error=1 exitcode=66"); err != nil {
+			binErr = err
+			return
+		}
 		dir, err := os.MkdirTemp("", "nightjar-e2e-bin-")
 		if err != nil {
 			binErr = err
@@ -55,7 +66,7 @@ func nightjarBinary(t *testing.T) string {
 		binPath = filepath.Join(dir, "nightjar")
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 		defer cancel()
-		out, err := exec.CommandContext(ctx, "go", "build", "-o", binPath, "..").CombinedOutput()
+		out, err := exec.CommandContext(ctx, "go", "build", "-race", "-o", binPath, "..").CombinedOutput()
 		if err != nil {
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
@@ -137,17 +148,24 @@ func distinctColours(img *image.RGBA, max int) int {
 	return len(seen)
 }
 
-// startApp starts the binary with args and stops it at cleanup.
-func startApp(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
+// startApp starts the binary with args and stops it at cleanup, where a
+// race report or an unclean exit fails t.
+func startApp(t *testing.T, args ...string) (*exec.Cmd, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(nightjarBinary(t), args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { stopApp(cmd) })
-	return cmd, &out
+	t.Cleanup(func() {
+		err := stopApp(cmd)
+		raceFree(t, "the app", out.String())
+		if err != nil {
+			t.Errorf("the app did not exit cleanly on interrupt: %v\n%s", err, out)
+		}
+	})
+	return cmd, out
 }
 
 func TestE2EWelcomeScreenAndSingleInstance(t *testing.T) {
@@ -326,16 +344,20 @@ func hasChildWindow(tree string, r image.Rectangle) bool {
 }
 
 // stopApp interrupts the app and waits for it, so that its output can be
-// read.
-func stopApp(cmd *exec.Cmd) {
-	cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
+// read. It returns how the app ended: nil for a clean exit.
+func stopApp(cmd *exec.Cmd) error {
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		return fmt.Errorf("interrupt: %w", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
 	select {
-	case <-done:
+	case err := <-done:
+		return err
 	case <-time.After(10 * time.Second):
 		cmd.Process.Kill()
 		<-done
+		return errors.New("still running 10 s after the interrupt; killed")
 	}
 }
 
@@ -385,7 +407,10 @@ func TestE2EPTZKeyMovesCamera(t *testing.T) {
 	var disc string
 	deadline := time.Now().Add(20 * time.Second)
 	for disc == "" && time.Now().Before(deadline) {
-		b, _ := os.ReadFile(filepath.Join(dataDir, "logs", "nightjar.log"))
+		b, err := os.ReadFile(filepath.Join(dataDir, "logs", "nightjar.log"))
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
 		if m := regexp.MustCompile(`discovery=(127\.0\.0\.1:\d+)`).FindSubmatch(b); m != nil {
 			disc = string(m[1])
 		}
@@ -434,7 +459,10 @@ func TestE2EPTZKeyMovesCamera(t *testing.T) {
 		t.Fatalf("while Right was held: %+v (before %+v)", during, before)
 	}
 	time.Sleep(time.Second)
-	after, _ := c.Status(ctx, "main")
+	after, err := c.Status(ctx, "main")
+	if err != nil {
+		t.Fatalf("status after the key was released: %v", err)
+	}
 	if after.Moving {
 		t.Fatalf("camera still moving after the key was released: %+v", after)
 	}
@@ -467,17 +495,30 @@ func TestE2ENoBlackTileWhileCameraDrops(t *testing.T) {
 		base = ln.Addr().(*net.TCPAddr).Port / 10 * 10
 		ln.Close()
 		cmd := exec.Command(bin, "camsim", "--cameras", "2", "--listen", fmt.Sprintf("127.0.0.1:%d", base), "--discovery", "off", "--fault", "1:drop=3s")
+		simOut := &syncBuffer{}
+		cmd.Stdout, cmd.Stderr = simOut, simOut
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
 		exited := make(chan struct{})
-		go func() { cmd.Wait(); close(exited) }()
+		var waitErr error
+		go func() { waitErr = cmd.Wait(); close(exited) }()
 		select {
 		case <-exited:
+			raceFree(t, "camsim", simOut.String())
 			continue // a port was taken: try another base
 		case <-time.After(700 * time.Millisecond):
 			sim = cmd
-			t.Cleanup(func() { cmd.Process.Signal(os.Interrupt); <-exited })
+			t.Cleanup(func() {
+				if err := cmd.Process.Signal(os.Interrupt); err != nil {
+					t.Errorf("interrupt camsim: %v", err)
+				}
+				<-exited
+				raceFree(t, "camsim", simOut.String())
+				if waitErr != nil {
+					t.Errorf("camsim did not exit cleanly: %v\n%s", waitErr, simOut)
+				}
+			})
 		}
 	}
 	if sim == nil {
@@ -490,7 +531,9 @@ func TestE2ENoBlackTileWhileCameraDrops(t *testing.T) {
 			cmd := exec.Command(bin, "--data-dir", dataDir, "cameras", "add", fmt.Sprintf("127.0.0.1:%d", base+10*i), "--user", "admin", "--password-stdin", "--name", fmt.Sprintf("Cam %d", i+1))
 			cmd.Stdin = strings.NewReader("admin\n")
 			var out []byte
-			if out, addErr = cmd.CombinedOutput(); addErr == nil {
+			out, addErr = cmd.CombinedOutput()
+			raceFree(t, "cameras add", string(out))
+			if addErr == nil {
 				break
 			} else if strings.Contains(string(out), "keyring") {
 				t.Fatalf("cameras add: %s", out)
