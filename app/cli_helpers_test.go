@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -91,4 +92,14 @@ func raceFree(t *testing.T, what, output string) {
 	if i := strings.Index(output, raceReport); i >= 0 {
 		t.Errorf("%s: the race detector reported:\n%s", what, output[i:])
 	}
+}
+
+// forgetAtCleanup removes camera id's password from the keyring when t
+// ends, and reports a removal that fails.
+func forgetAtCleanup(t *testing.T, a *App, id string) {
+	t.Cleanup(func() {
+		if err := a.Secrets.Delete(context.Background(), keyringKey(id)); err != nil {
+			t.Errorf("remove the test password from the keyring: %v", err)
+		}
+	})
 }

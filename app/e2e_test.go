@@ -100,17 +100,21 @@ func screenshot(t *testing.T) *image.RGBA {
 }
 
 // saveArtifact keeps a screenshot next to the test's output for a person to
-// look at when the test fails.
+// look at when the test fails. It returns the path, or why there is none.
 func saveArtifact(t *testing.T, name string, img image.Image) string {
 	dir := filepath.Join(os.TempDir(), "nightjar-e2e")
-	os.MkdirAll(dir, 0o755)
 	p := filepath.Join(dir, name)
-	f, err := os.Create(p)
-	if err != nil {
-		return ""
+	err := os.MkdirAll(dir, 0o755)
+	if err == nil {
+		var b bytes.Buffer
+		if err = png.Encode(&b, img); err == nil {
+			err = os.WriteFile(p, b.Bytes(), 0o644)
+		}
 	}
-	defer f.Close()
-	png.Encode(f, img)
+	if err != nil {
+		t.Logf("save screenshot %s: %v", name, err)
+		return "no screenshot: " + err.Error()
+	}
 	return p
 }
 

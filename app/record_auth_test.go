@@ -28,7 +28,7 @@ func TestRecordWithDigestAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { a.Secrets.Delete(context.Background(), keyringKey(cam.ID)) })
+	forgetAtCleanup(t, a, cam.ID)
 	cam.Record.Mode = catalog.RecordContinuous
 	if err := a.DB.PutCamera(cam); err != nil {
 		t.Fatal(err)

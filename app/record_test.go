@@ -170,7 +170,9 @@ func TestAgeCLIDecryptsASegment(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := addSimCamera(t, db, sim, 0, catalog.RecordOff)
-	db.Close()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
 	out, err := exec.Command(bin, "--data-dir", dir, "record", "--camera", id, "--duration", "4s").CombinedOutput()
 	if err != nil {
 		t.Fatalf("record: %v\n%s", err, out)
@@ -397,7 +399,9 @@ func TestVerifyMarksDamageAndCatRefusesIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := addSimCamera(t, db, sim, 0, catalog.RecordOff)
-	db.Close()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if out, err := exec.Command(bin, "--data-dir", dir, "record", "--camera", id, "--duration", "7s", "--segment", "2s").CombinedOutput(); err != nil {
 		t.Fatalf("record: %v\n%s", err, out)
 	}

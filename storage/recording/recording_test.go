@@ -219,7 +219,9 @@ func TestNoKeyMaterialOnDisk(t *testing.T) {
 	if len(rows) == 0 {
 		t.Fatal("nothing recorded")
 	}
-	fx.db.Close()
+	if err := fx.db.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	master, err := fx.ring.Get(context.Background(), "mk")
 	if err != nil {
