@@ -304,7 +304,8 @@ func TestE2EDemoWallShowsMovingVideo(t *testing.T) {
 		t.Fatalf("menu colour on the tile before any menu (%d pixels)", n)
 	}
 	xdo(t, "mousemove", fmt.Sprint(cx), fmt.Sprint(cy), "click", "3")
-	deadline = time.Now().Add(5 * time.Second)
+	// 10 s: the race-built binary on a loaded machine is slow to draw it.
+	deadline = time.Now().Add(10 * time.Second)
 	for {
 		c := screenshot(t)
 		if menuGrey(c) > menuArea.Dx()*menuArea.Dy()/2 {
@@ -312,7 +313,7 @@ func TestE2EDemoWallShowsMovingVideo(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			p := saveArtifact(t, "demo-wall-menu.png", c)
-			t.Fatalf("the tile menu did not show over the video within 5 s (%s)", p)
+			t.Fatalf("the tile menu did not show over the video within 10 s (%s)", p)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
