@@ -140,9 +140,9 @@ func TestRecordTwoCamerasTwoMinutes(t *testing.T) {
 				t.Fatalf("%s: want one gap for the 10 s drop, got %+v", id, gaps)
 			}
 			// The camera is down for 10 s, so the gap is at least that.
-			// Ingest retries 1, 3, 7 and 15 s after the loss (backoff from
-			// 1 s, doubling), so the first try that finds the camera back
-			// is at 15 s; the footage then starts on the next keyframe
+			// Ingest retries 1, 3, 7 and 15 s after the loss (the backoff
+			// restarts at 1 s after a session of over 10 s and doubles),
+			// so the first try that finds the camera back is at 15 s; the footage then starts on the next keyframe
 			// (the main stream's GOP is 1 s). 1 s more of margin for the
 			// RTSP setup on a loaded machine: at most 17 s.
 			g := gaps[0]
