@@ -58,7 +58,7 @@ func TestPasswordOnlyInKeyring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { a.Secrets.Delete(context.Background(), keyringKey(cam.ID)) })
+	forgetAtCleanup(t, a, cam.ID)
 	got, err := a.Secrets.Get(ctx, keyringKey(cam.ID))
 	if err != nil || got != pass {
 		t.Fatalf("keyring has %q, %v", got, err)
@@ -77,18 +77,18 @@ func TestPasswordOnlyInKeyring(t *testing.T) {
 		[]byte(base64.StdEncoding.EncodeToString([]byte("admin:" + pass))),
 	}
 	a.Close() // flush the catalogue and the log
-	filepath.Walk(a.DataDir, func(p string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return nil
-		}
-		b, _ := os.ReadFile(p)
+	files := filesUnder(t, a.DataDir)
+	if len(files) == 0 {
+		t.Fatal("no files in the data dir to search")
+	}
+	for _, f := range files {
+		b := readFile(t, filepath.Join(a.DataDir, f))
 		for _, e := range encodings {
 			if bytes.Contains(b, e) {
-				t.Errorf("%s contains the password (as %q)", p, e)
+				t.Errorf("%s contains the password (as %q)", f, e)
 			}
 		}
-		return nil
-	})
+	}
 }
 
 func TestAddWrongPasswordStoresNothing(t *testing.T) {
@@ -98,8 +98,8 @@ func TestAddWrongPasswordStoresNothing(t *testing.T) {
 	if !errors.Is(err, onvif.ErrUnauthorized) {
 		t.Fatalf("want ErrUnauthorized, got %v", err)
 	}
-	if cams, _ := a.DB.Cameras(); len(cams) != 0 {
-		t.Fatalf("stored %d cameras after a failed add", len(cams))
+	if cams, err := a.DB.Cameras(); err != nil || len(cams) != 0 {
+		t.Fatalf("stored %d cameras after a failed add (%v)", len(cams), err)
 	}
 }
 
@@ -113,7 +113,7 @@ func TestFactoryPasswordFix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { a.Secrets.Delete(context.Background(), keyringKey(cam.ID)) })
+	forgetAtCleanup(t, a, cam.ID)
 	if !cam.FactoryPassword {
 		t.Fatal("admin/admin not flagged")
 	}
@@ -123,12 +123,15 @@ func TestFactoryPasswordFix(t *testing.T) {
 	if err := a.ChangeCameraPassword(ctx, cam.ID, "Fresh-Secret-71"); err != nil {
 		t.Fatal(err)
 	}
-	after, _ := a.DB.Camera(cam.ID)
+	after, err := a.DB.Camera(cam.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if after.FactoryPassword {
 		t.Fatal("warning still set")
 	}
-	if p, _ := a.Secrets.Get(ctx, keyringKey(cam.ID)); p != "Fresh-Secret-71" {
-		t.Fatalf("keyring has %q", p)
+	if p, err := a.Secrets.Get(ctx, keyringKey(cam.ID)); err != nil || p != "Fresh-Secret-71" {
+		t.Fatalf("keyring has %q, %v", p, err)
 	}
 	c := &onvif.Client{DeviceURL: cam.DeviceURL, Username: "admin", Password: "Fresh-Secret-71"}
 	if _, err := c.DeviceInformation(ctx); err != nil {
@@ -149,7 +152,10 @@ func TestFactoryPasswordFix(t *testing.T) {
 func TestAddRTSPOnlyCamera(t *testing.T) {
 	a := requireKeyring(t)
 	s := startCamsim(t, camsim.Config{Cameras: 1})
-	u, _ := url.Parse(s.Cameras()[0].StreamURI(camsim.Main))
+	u, err := url.Parse(s.Cameras()[0].StreamURI(camsim.Main))
+	if err != nil {
+		t.Fatal(err)
+	}
 	u.User = url.UserPassword("admin", "admin")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -157,7 +163,7 @@ func TestAddRTSPOnlyCamera(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { a.Secrets.Delete(context.Background(), keyringKey(cam.ID)) })
+	forgetAtCleanup(t, a, cam.ID)
 	if cam.MainURI != s.Cameras()[0].StreamURI(camsim.Main) || cam.Username != "admin" || cam.DeviceURL != "" || !cam.FactoryPassword {
 		t.Fatalf("record %+v", cam)
 	}
@@ -192,7 +198,7 @@ func TestStreamOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { a.Secrets.Delete(context.Background(), keyringKey(cam.ID)) })
+	forgetAtCleanup(t, a, cam.ID)
 	if cam.MainProfile != "sub" || cam.MainURI != s.Cameras()[0].StreamURI(camsim.Sub) {
 		t.Fatalf("override ignored: %+v", cam)
 	}

@@ -81,7 +81,7 @@ func TestCorruptCatalogue(t *testing.T) {
 	if !strings.Contains(errOut, "damaged") || !strings.Contains(errOut, "hint: Move") {
 		t.Fatalf("unclear message: %q", errOut)
 	}
-	after, _ := os.ReadFile(filepath.Join(dir, catalog.FileName))
+	after := readFile(t, filepath.Join(dir, catalog.FileName))
 	if !bytes.Equal(after, junk) {
 		t.Fatal("the damaged catalogue was modified")
 	}
@@ -106,8 +106,10 @@ func TestOpenCloseOrder(t *testing.T) {
 	if err != nil {
 		t.Fatalf("catalogue still locked after Close: %v", err)
 	}
-	db.Close()
-	log, _ := os.ReadFile(filepath.Join(a.DataDir, "logs", "nightjar.log"))
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	log := readFile(t, filepath.Join(a.DataDir, "logs", "nightjar.log"))
 	if !strings.Contains(string(log), "nightjar started") {
 		t.Fatalf("log file lacks start line: %q", log)
 	}
@@ -152,9 +154,13 @@ func TestCatalogueEmptyCreatesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.PutCamera(catalog.Camera{ID: "c1", Name: "Door"})
+	if err := db.PutCamera(catalog.Camera{ID: "c1", Name: "Door"}); err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Dir(db.Path())
-	db.Close()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if empty, err := catalogueEmpty(globalFlags{dataDir: path}); err != nil || empty {
 		t.Fatalf("dir with a camera: empty %v, err %v", empty, err)
 	}

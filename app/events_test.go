@@ -39,7 +39,9 @@ func TestEventsReachBusAndCatalogue(t *testing.T) {
 			}
 			for i := 0; len(stored) == 0 && i < 50; i++ {
 				time.Sleep(20 * time.Millisecond)
-				stored, _ = a.DB.Events("demo-2", 10)
+				if stored, err = a.DB.Events("demo-2", 10); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if len(stored) == 0 || stored[0].Kind != "motion" {
 				t.Fatalf("catalogue has %+v", stored)

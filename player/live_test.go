@@ -34,7 +34,10 @@ func TestLiveAgainstSimulator(t *testing.T) {
 	}
 	defer sim.Close()
 	cam := sim.Cameras()[0]
-	u, _ := url.Parse(cam.StreamURI(camsim.Sub))
+	u, err := url.Parse(cam.StreamURI(camsim.Sub))
+	if err != nil {
+		t.Fatal(err)
+	}
 	u.User = url.UserPassword("admin", "admin")
 	l, err := NewLive(LiveOptions{URL: u.String()})
 	if err != nil {

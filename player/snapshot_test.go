@@ -15,7 +15,10 @@ func TestSnapshotFullResolution(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sim.Close()
-	u, _ := url.Parse(sim.Cameras()[0].StreamURI(camsim.Main))
+	u, err := url.Parse(sim.Cameras()[0].StreamURI(camsim.Main))
+	if err != nil {
+		t.Fatal(err)
+	}
 	u.User = url.UserPassword("admin", "admin")
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()

@@ -301,8 +301,8 @@ func TestParseRetention(t *testing.T) {
 		if err != nil || got != want {
 			t.Errorf("parseRetention(%q) = %v, %v; want %v", in, got, err, want)
 		}
-		if back, _ := parseRetention(formatRetention(got)); back != got {
-			t.Errorf("format/parse of %v gives %v", got, back)
+		if back, err := parseRetention(formatRetention(got)); err != nil || back != got {
+			t.Errorf("format/parse of %v gives %v, %v", got, back, err)
 		}
 	}
 	for _, bad := range []string{"x", "-1", "5 w", "99999 d"} {

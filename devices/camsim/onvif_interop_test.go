@@ -20,7 +20,10 @@ import (
 // package (npm ci in testdata/onvif-node).
 func TestThirdPartyONVIFClient(t *testing.T) {
 	node := requireTool(t, "node")
-	dir, _ := filepath.Abs("testdata/onvif-node")
+	dir, err := filepath.Abs("testdata/onvif-node")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "onvif")); err != nil {
 		if os.Getenv("NIGHTJAR_FULL_TEST") == "" {
 			t.Skip("npm onvif not installed; run 'npm ci --prefix devices/camsim/testdata/onvif-node' or 'make test'")
@@ -29,7 +32,10 @@ func TestThirdPartyONVIFClient(t *testing.T) {
 	}
 	s := startSim(t, Config{Cameras: 1, User: "admin", Pass: "s3cret-pw"})
 	cam := s.Cameras()[0]
-	host, port, _ := net.SplitHostPort(cam.httpAddr)
+	host, port, err := net.SplitHostPort(cam.httpAddr)
+	if err != nil {
+		t.Fatalf("camera address %q: %v", cam.httpAddr, err)
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -67,30 +73,45 @@ func TestThirdPartyONVIFClient(t *testing.T) {
 		t.Fatalf("node exited: %v (steps %v)", err, steps)
 	}
 
-	profiles, _ := json.Marshal(steps["connected"]["profiles"])
+	profiles, err := json.Marshal(field[any](t, steps, "connected", "profiles"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(string(profiles), `{"h":720,"token":"main","w":1280}`) || !strings.Contains(string(profiles), `{"h":360,"token":"sub","w":640}`) {
 		t.Errorf("profiles seen by npm onvif: %s", profiles)
 	}
-	if uri, _ := steps["streamUri"]["uri"].(string); uri != cam.StreamURI(Main) {
+	if uri := field[string](t, steps, "streamUri", "uri"); uri != cam.StreamURI(Main) {
 		t.Errorf("stream URI %q, want %q", uri, cam.StreamURI(Main))
 	}
-	before, _ := steps["moved"]["before"].(float64)
-	after, _ := steps["moved"]["after"].(float64)
+	before := field[float64](t, steps, "moved", "before")
+	after := field[float64](t, steps, "moved", "after")
 	if after-before < 0.1 {
 		t.Errorf("ContinuousMove for 0.6 s at 0.5 moved pan from %v to %v", before, after)
 	}
-	if st, _ := steps["moved"]["moveStatus"].(string); st != "IDLE" {
+	if st := field[string](t, steps, "moved", "moveStatus"); st != "IDLE" {
 		t.Errorf("after Stop, MoveStatus is %q", st)
 	}
-	presetPan, _ := steps["preset"]["presetPan"].(float64)
-	pan, _ := steps["preset"]["pan"].(float64)
+	presetPan := field[float64](t, steps, "preset", "presetPan")
+	pan := field[float64](t, steps, "preset", "pan")
 	if math.Abs(presetPan-pan) > 0.01 {
 		t.Errorf("GotoPreset went to pan %v, preset was saved at %v", pan, presetPan)
 	}
-	if topic, _ := steps["event"]["topic"].(string); !strings.Contains(topic, "Motion") {
+	if topic := field[string](t, steps, "event", "topic"); !strings.Contains(topic, "Motion") {
 		t.Errorf("event topic %q", topic)
 	}
 	if _, ok := steps["done"]; !ok {
 		t.Errorf("script did not finish: %v", steps)
 	}
+}
+
+// field returns the value the script reported under key at step, failing
+// t when the step or key is missing or of another type: a missing figure
+// must not read as zero.
+func field[T any](t *testing.T, steps map[string]map[string]any, step, key string) T {
+	t.Helper()
+	v, ok := steps[step][key].(T)
+	if !ok {
+		t.Fatalf("script step %q has no %T %q: %v", step, v, key, steps[step])
+	}
+	return v
 }

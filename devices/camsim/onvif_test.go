@@ -55,7 +55,10 @@ func soapCall(t *testing.T, url string, auth *wsse, body string, timeout time.Du
 	env := `<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">` + hdr + `<s:Body>` + body + `</s:Body></s:Envelope>`
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader(env))
+	req, err := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader(env))
+	if err != nil {
+		t.Fatalf("soap request to %s: %v", url, err)
+	}
 	req.Header.Set("Content-Type", "application/soap+xml; charset=utf-8")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -64,6 +67,27 @@ func soapCall(t *testing.T, url string, auth *wsse, body string, timeout time.Du
 	defer res.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(res.Body, 4<<20))
 	return res.StatusCode, string(b), err
+}
+
+// mustSOAP is soapCall for calls that must reach the camera: a transport
+// error fails t.
+func mustSOAP(t *testing.T, url string, auth *wsse, body string, timeout time.Duration) (int, string) {
+	t.Helper()
+	code, b, err := soapCall(t, url, auth, body, timeout)
+	if err != nil {
+		t.Fatalf("soap call to %s: %v", url, err)
+	}
+	return code, b
+}
+
+// newRequest builds a POST request or fails t.
+func newRequest(t *testing.T, method, url string, body io.Reader) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		t.Fatalf("request to %s: %v", url, err)
+	}
+	return req
 }
 
 const getProfiles = `<GetProfiles xmlns="http://www.onvif.org/ver10/media/wsdl"/>`
@@ -79,7 +103,7 @@ func TestWSSecurityAuth(t *testing.T) {
 		t.Fatalf("good digest: %d %v %.200s", code, err, body)
 	}
 	// Unauthenticated GetSystemDateAndTime is allowed.
-	code, body, _ = soapCall(t, url, nil, `<GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/>`, 5*time.Second)
+	code, body = mustSOAP(t, url, nil, `<GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/>`, 5*time.Second)
 	if code != 200 || !strings.Contains(body, "UTCDateTime") {
 		t.Fatalf("GetSystemDateAndTime without auth: %d %.200s", code, body)
 	}
@@ -102,14 +126,14 @@ func TestWSSecurityAuth(t *testing.T) {
 	}
 	// A replayed nonce: the same token twice.
 	replay := wsse{user: "admin", pass: "admin", nonce: nonce, created: time.Now()}
-	if code, _, _ := soapCall(t, url, &replay, getProfiles, 5*time.Second); code != 200 {
+	if code, _ := mustSOAP(t, url, &replay, getProfiles, 5*time.Second); code != 200 {
 		t.Fatalf("first use of nonce refused: %d", code)
 	}
-	if code, body, _ := soapCall(t, url, &replay, getProfiles, 5*time.Second); code != 400 || !strings.Contains(body, "already used") {
+	if code, body := mustSOAP(t, url, &replay, getProfiles, 5*time.Second); code != 400 || !strings.Contains(body, "already used") {
 		t.Fatalf("replayed nonce accepted: %d %.300s", code, body)
 	}
 	// No credentials at all: an HTTP digest challenge with both algorithms.
-	req, _ := http.NewRequest("POST", url, strings.NewReader(`<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>`+getProfiles+`</s:Body></s:Envelope>`))
+	req := newRequest(t, "POST", url, strings.NewReader(`<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>`+getProfiles+`</s:Body></s:Envelope>`))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -126,15 +150,15 @@ func TestWSSecurityAuth(t *testing.T) {
 func TestClockOffset(t *testing.T) {
 	s := startSim(t, Config{Cameras: 1, ClockOffset: 24 * time.Hour})
 	cam := s.Cameras()[0]
-	code, body, _ := soapCall(t, cam.DeviceURL(), nil, `<GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/>`, 5*time.Second)
+	code, body := mustSOAP(t, cam.DeviceURL(), nil, `<GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/>`, 5*time.Second)
 	tomorrow := time.Now().UTC().Add(24 * time.Hour)
 	if code != 200 || !strings.Contains(body, fmt.Sprintf("<tt:Day>%d</tt:Day>", tomorrow.Day())) {
 		t.Fatalf("camera clock not skewed: %.600s", body)
 	}
-	if code, _, _ := soapCall(t, cam.DeviceURL(), &wsse{user: "admin", pass: "admin"}, getProfiles, 5*time.Second); code != 400 {
+	if code, _ := mustSOAP(t, cam.DeviceURL(), &wsse{user: "admin", pass: "admin"}, getProfiles, 5*time.Second); code != 400 {
 		t.Fatalf("token on the wrong clock accepted: %d", code)
 	}
-	if code, _, _ := soapCall(t, cam.DeviceURL(), &wsse{user: "admin", pass: "admin", created: tomorrow}, getProfiles, 5*time.Second); code != 200 {
+	if code, _ := mustSOAP(t, cam.DeviceURL(), &wsse{user: "admin", pass: "admin", created: tomorrow}, getProfiles, 5*time.Second); code != 200 {
 		t.Fatalf("token on the camera's clock refused: %d", code)
 	}
 }
@@ -143,17 +167,17 @@ func TestSetUserChangesPassword(t *testing.T) {
 	s := startSim(t, Config{Cameras: 1})
 	cam := s.Cameras()[0]
 	set := `<SetUser xmlns="http://www.onvif.org/ver10/device/wsdl"><User><Username xmlns="http://www.onvif.org/ver10/schema">admin</Username><Password xmlns="http://www.onvif.org/ver10/schema">N3w-pass!</Password><UserLevel xmlns="http://www.onvif.org/ver10/schema">Administrator</UserLevel></User></SetUser>`
-	if code, body, _ := soapCall(t, cam.DeviceURL(), &wsse{user: "admin", pass: "admin"}, set, 5*time.Second); code != 200 {
+	if code, body := mustSOAP(t, cam.DeviceURL(), &wsse{user: "admin", pass: "admin"}, set, 5*time.Second); code != 200 {
 		t.Fatalf("SetUser: %d %.300s", code, body)
 	}
-	if code, _, _ := soapCall(t, cam.DeviceURL(), &wsse{user: "admin", pass: "admin"}, getProfiles, 5*time.Second); code != 400 {
+	if code, _ := mustSOAP(t, cam.DeviceURL(), &wsse{user: "admin", pass: "admin"}, getProfiles, 5*time.Second); code != 400 {
 		t.Fatal("old password still works")
 	}
-	if code, _, _ := soapCall(t, cam.DeviceURL(), &wsse{user: "admin", pass: "N3w-pass!"}, getProfiles, 5*time.Second); code != 200 {
+	if code, _ := mustSOAP(t, cam.DeviceURL(), &wsse{user: "admin", pass: "N3w-pass!"}, getProfiles, 5*time.Second); code != 200 {
 		t.Fatal("new password refused")
 	}
 	// RTSP follows: ffprobe with the new password reads the stream.
-	if _, err := ffprobe(t, withCreds(cam.StreamURI(Sub), "admin", "N3w-pass!"), "tcp"); err != nil {
+	if _, err := ffprobe(t, withCreds(t, cam.StreamURI(Sub), "admin", "N3w-pass!"), "tcp"); err != nil {
 		t.Fatalf("RTSP with the new password: %v", err)
 	}
 }
@@ -165,30 +189,33 @@ func TestFaultsObservable(t *testing.T) {
 	info := `<GetDeviceInformation xmlns="http://www.onvif.org/ver10/device/wsdl"/>`
 
 	cam.InjectFault(FaultGarbage, 0)
-	_, body, _ := soapCall(t, cam.DeviceURL(), nil, info, 5*time.Second)
+	_, body := mustSOAP(t, cam.DeviceURL(), nil, info, 5*time.Second)
 	if !strings.HasPrefix(body, "\x00") || !strings.Contains(body, "<tds:Manufacturer>Nightjar") {
 		t.Errorf("garbage: %q", body[:min(60, len(body))])
 	}
 
 	cam.InjectFault(FaultMalformed, 0)
-	_, body, _ = soapCall(t, cam.DeviceURL(), nil, info, 5*time.Second)
+	_, body = mustSOAP(t, cam.DeviceURL(), nil, info, 5*time.Second)
 	if _, err := parseXML(strings.NewReader(body)); err == nil {
 		t.Errorf("malformed: body parses as XML: %q", body)
 	}
 
 	cam.InjectFault(FaultNotONVIF, 0)
-	_, body, _ = soapCall(t, cam.DeviceURL(), nil, info, 5*time.Second)
+	_, body = mustSOAP(t, cam.DeviceURL(), nil, info, 5*time.Second)
 	if !strings.Contains(body, "<html>") || strings.Contains(body, "Envelope") {
 		t.Errorf("not-onvif: %q", body)
 	}
 
 	cam.InjectFault(FaultOversized, 0)
-	req, _ := http.NewRequest("POST", cam.DeviceURL(), strings.NewReader(`<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>`+info+`</s:Body></s:Envelope>`))
+	req := newRequest(t, "POST", cam.DeviceURL(), strings.NewReader(`<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>`+info+`</s:Body></s:Envelope>`))
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, _ := io.Copy(io.Discard, res.Body)
+	n, err := io.Copy(io.Discard, res.Body)
+	if err != nil {
+		t.Errorf("oversized: read the body: %v", err)
+	}
 	res.Body.Close()
 	if n < oversizedBytes {
 		t.Errorf("oversized: body of %d bytes", n)
@@ -202,7 +229,7 @@ func TestFaultsObservable(t *testing.T) {
 	}
 
 	cam.InjectFault(FaultNone, 0)
-	code, body, _ := soapCall(t, cam.DeviceURL(), nil, info, 5*time.Second)
+	code, body := mustSOAP(t, cam.DeviceURL(), nil, info, 5*time.Second)
 	if code != 200 || !bytes.HasPrefix([]byte(body), []byte("<?xml")) {
 		t.Errorf("after clearing faults: %d %q", code, body[:min(60, len(body))])
 	}
@@ -267,7 +294,7 @@ func TestHTTPDigestMD5AndSHA256(t *testing.T) {
 		ha1 := hf("admin:camsim:" + tc.pass)
 		ha2 := hf("POST:/onvif/device_service")
 		resp := hf(ha1 + ":" + nonce + ":00000001:c0ffee:auth:" + ha2)
-		req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+		req := newRequest(t, "POST", url, strings.NewReader(body))
 		req.Header.Set("Authorization", fmt.Sprintf(`Digest username="admin", realm="camsim", nonce="%s", uri="/onvif/device_service", algorithm=%s, qop=auth, nc=00000001, cnonce="c0ffee", response="%s"`, nonce, tc.algo, resp))
 		res, err = http.DefaultClient.Do(req)
 		if err != nil {

@@ -1,6 +1,7 @@
 package camsim
 
 import (
+	"bufio"
 	"context"
 	"os/exec"
 	"strconv"
@@ -54,16 +55,56 @@ func TestStallKeepsSessionButStopsVideo(t *testing.T) {
 	}
 }
 
+// TestDropEveryClosesSessions reads the sub stream with ffmpeg until it
+// has frames, then turns on the drops: ffmpeg, asked for 15 s, must stop
+// within the 1 s drop interval plus a margin for it to notice (3 s).
 func TestDropEveryClosesSessions(t *testing.T) {
 	s := startSim(t, Config{Cameras: 1, NoAuth: true})
 	cam := s.Cameras()[0]
-	cam.DropEvery(time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	start := time.Now()
-	err := exec.CommandContext(ctx, requireTool(t, "ffmpeg"), "-v", "error", "-rtsp_transport", "tcp", "-i", cam.StreamURI(Sub),
-		"-t", "15", "-f", "null", "-").Run()
-	if d := time.Since(start); d > 8*time.Second {
-		t.Fatalf("ffmpeg read for %v (err %v): the session was not dropped", d, err)
+	cmd := exec.CommandContext(ctx, requireTool(t, "ffmpeg"), "-v", "error", "-rtsp_transport", "tcp", "-i", cam.StreamURI(Sub),
+		"-t", "15", "-map", "0:v", "-f", "framecrc", "-")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start ffmpeg: %v", err)
+	}
+	frames := make(chan int, 1024)
+	go func() {
+		defer close(frames)
+		sc := bufio.NewScanner(out)
+		for n := 0; sc.Scan(); {
+			if !strings.HasPrefix(sc.Text(), "#") {
+				n++
+				frames <- n
+			}
+		}
+	}()
+	select {
+	case _, ok := <-frames:
+		if !ok {
+			cmd.Wait()
+			t.Fatalf("ffmpeg read no frame before it ended: %s", stderr.String())
+		}
+	case <-ctx.Done():
+		t.Fatal("no frame from the camera in 30 s")
+	}
+	cam.DropEvery(time.Second)
+	dropped := time.Now()
+	for range frames {
+	}
+	err = cmd.Wait()
+	d := time.Since(dropped)
+	t.Logf("ffmpeg ended %v after the drops began", d)
+	if d > 4*time.Second {
+		t.Fatalf("ffmpeg read on for %v after drops began (err %v): the session was not dropped", d, err)
+	}
+	if n := cam.Readers(); n != 0 {
+		t.Errorf("%d sessions still open after the drop", n)
 	}
 }

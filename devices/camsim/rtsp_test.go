@@ -34,8 +34,12 @@ func requireTool(t *testing.T, name string) string {
 	return p
 }
 
-func withCreds(uri, user, pass string) string {
-	u, _ := url.Parse(uri)
+func withCreds(t *testing.T, uri, user, pass string) string {
+	t.Helper()
+	u, err := url.Parse(uri)
+	if err != nil {
+		t.Fatalf("parse %q: %v", uri, err)
+	}
 	u.User = url.UserPassword(user, pass)
 	return u.String()
 }
@@ -79,7 +83,7 @@ func TestFFprobeReadsEveryStream(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					got, err := ffprobe(t, withCreds(cam.StreamURI(kind), "admin", "admin"), transport)
+					got, err := ffprobe(t, withCreds(t, cam.StreamURI(kind), "admin", "admin"), transport)
 					if err != nil {
 						t.Errorf("%s %s over %s: %v", cam.Name, kind, transport, err)
 						return
@@ -97,7 +101,7 @@ func TestFFprobeReadsEveryStream(t *testing.T) {
 func TestRTSPRejectsWrongPassword(t *testing.T) {
 	s := startSim(t, Config{Cameras: 1})
 	cam := s.Cameras()[0]
-	if _, err := ffprobe(t, withCreds(cam.StreamURI(Main), "admin", "wrong"), "tcp"); err == nil {
+	if _, err := ffprobe(t, withCreds(t, cam.StreamURI(Main), "admin", "wrong"), "tcp"); err == nil {
 		t.Fatal("ffprobe read the stream with a wrong password")
 	}
 	if _, err := ffprobe(t, cam.StreamURI(Main), "tcp"); err == nil {

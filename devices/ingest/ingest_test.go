@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"net"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/bluenviron/gortsplib/v5/pkg/description"
 	"github.com/bluenviron/gortsplib/v5/pkg/format"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
+	"github.com/pion/rtp"
 
 	"nightjar/internal/testwait"
 )
@@ -82,9 +84,34 @@ func (c *testCamera) close() {
 
 // send streams 15 fps video (an IDR every 15 frames) and AAC until stop.
 func (c *testCamera) send(t *testing.T, stop <-chan struct{}) {
-	venc, _ := c.video.Formats[0].(*format.H265).CreateEncoder()
-	aenc, _ := c.aac.Formats[0].(*format.MPEG4Audio).CreateEncoder()
-	genc, _ := c.g711.Formats[0].(*format.G711).CreateEncoder()
+	venc, err1 := c.video.Formats[0].(*format.H265).CreateEncoder()
+	aenc, err2 := c.aac.Formats[0].(*format.MPEG4Audio).CreateEncoder()
+	genc, err3 := c.g711.Formats[0].(*format.G711).CreateEncoder()
+	if err := errors.Join(err1, err2, err3); err != nil {
+		t.Errorf("test camera encoders: %v", err)
+		return
+	}
+	// write sends one medium's packets; false ends the stream. Writes fail
+	// once the camera is closed, which is fine after stop.
+	write := func(m *description.Media, pkts []*rtp.Packet, err error, ts uint32) bool {
+		if err == nil {
+			for _, p := range pkts {
+				p.Timestamp = ts
+				if err = c.st.WritePacketRTP(m, p); err != nil {
+					break
+				}
+			}
+		}
+		if err != nil {
+			select {
+			case <-stop:
+			default:
+				t.Errorf("test camera: send %s: %v", m.Type, err)
+			}
+			return false
+		}
+		return true
+	}
 	tick := time.NewTicker(time.Second / 15)
 	defer tick.Stop()
 	for i := 0; ; i++ {
@@ -98,20 +125,17 @@ func (c *testCamera) send(t *testing.T, stop <-chan struct{}) {
 			typ = 19 // IDR_W_RADL
 		}
 		au := [][]byte{{typ << 1, 0x01, 0x80, byte(i), byte(i >> 8)}}
-		pkts, _ := venc.Encode(au)
-		for _, p := range pkts {
-			p.Timestamp = uint32(i * 6000) // 90 kHz
-			c.st.WritePacketRTP(c.video, p)
+		pkts, err := venc.Encode(au)
+		if !write(c.video, pkts, err, uint32(i*6000)) { // 90 kHz
+			return
 		}
-		apkts, _ := aenc.Encode([][]byte{{0x21, byte(i)}})
-		for _, p := range apkts {
-			p.Timestamp = uint32(i * 1066)
-			c.st.WritePacketRTP(c.aac, p)
+		pkts, err = aenc.Encode([][]byte{{0x21, byte(i)}})
+		if !write(c.aac, pkts, err, uint32(i*1066)) {
+			return
 		}
-		gpkts, _ := genc.Encode(make([]byte, 533))
-		for _, p := range gpkts {
-			p.Timestamp = uint32(i * 533)
-			c.st.WritePacketRTP(c.g711, p)
+		pkts, err = genc.Encode(make([]byte, 533))
+		if !write(c.g711, pkts, err, uint32(i*533)) {
+			return
 		}
 	}
 }

@@ -74,7 +74,10 @@ func TestPlainWebServerIsNotACamera(t *testing.T) {
 }
 
 func TestUnreachable(t *testing.T) {
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens here now
 	c := &Client{DeviceURL: "http://" + addr + "/onvif/device_service"}

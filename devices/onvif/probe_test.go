@@ -38,7 +38,10 @@ func TestProbeGoodCredentials(t *testing.T) {
 	if res.Main != "main" || res.Sub != "sub" {
 		t.Errorf("picked main %q sub %q", res.Main, res.Sub)
 	}
-	mainP, _ := res.Profile("main")
+	mainP, ok := res.Profile("main")
+	if !ok {
+		t.Fatalf("no main profile in %+v", res)
+	}
 	if mainP.Width != 1280 || mainP.Height != 720 || mainP.FPS != 25 || mainP.StreamURI != cam.StreamURI(camsim.Main) {
 		t.Errorf("main profile %+v", mainP)
 	}
@@ -112,7 +115,7 @@ func TestPTZMovePresetsHome(t *testing.T) {
 	if _, err := c.SyncClock(ctx); err != nil {
 		t.Fatal(err)
 	}
-	p0, _, _, _ := cam.Position()
+	p0 := simPan(t, cam)
 	if err := c.ContinuousMove(ctx, "main", 0.5, 0, 0, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -123,10 +126,11 @@ func TestPTZMovePresetsHome(t *testing.T) {
 	if err := c.Stop(ctx, "main"); err != nil {
 		t.Fatal(err)
 	}
-	st, _ := c.Status(ctx, "main")
+	st := status(t, c)
 	if st.Moving || st.Pan-p0 < 0.1 {
 		t.Fatalf("after stop: %+v (started at %v)", st, p0)
 	}
+	samePan(t, cam, st.Pan)
 	tok, err := c.SetPreset(ctx, "main", "gate", "")
 	if err != nil {
 		t.Fatal(err)
@@ -139,17 +143,20 @@ func TestPTZMovePresetsHome(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitIdle(t, c)
-	if st, _ := c.Status(ctx, "main"); math.Abs(st.Pan-(-0.7)) > 0.02 {
-		t.Fatalf("MoveBy: pan %v, want -0.7", st.Pan)
+	if pan := simPan(t, cam); math.Abs(pan-(-0.7)) > 0.02 {
+		t.Fatalf("MoveBy: pan %v, want -0.7", pan)
 	}
 	if err := c.GotoPreset(ctx, "main", tok); err != nil {
 		t.Fatal(err)
 	}
 	waitIdle(t, c)
-	if st2, _ := c.Status(ctx, "main"); math.Abs(st2.Pan-st.Pan) > 0.01 {
-		t.Fatalf("GotoPreset: pan %v, preset at %v", st2.Pan, st.Pan)
+	if pan := simPan(t, cam); math.Abs(pan-st.Pan) > 0.01 {
+		t.Fatalf("GotoPreset: pan %v, preset at %v", pan, st.Pan)
 	}
-	presets, _ := c.Presets(ctx, "main")
+	presets, err := c.Presets(ctx, "main")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(presets) != 1 || presets[0].Name != "gate" {
 		t.Fatalf("presets %+v", presets)
 	}
@@ -162,14 +169,50 @@ func TestPTZMovePresetsHome(t *testing.T) {
 	if err := c.SetHome(ctx, "main"); err != nil {
 		t.Fatal(err)
 	}
-	c.AbsoluteMove(ctx, "main", 0.9, 0, 0)
+	// Away from home first, so going home has somewhere to come back from.
+	if err := c.AbsoluteMove(ctx, "main", 0.9, 0, 0); err != nil {
+		t.Fatal(err)
+	}
 	waitIdle(t, c)
+	if pan := simPan(t, cam); math.Abs(pan-0.9) > 0.01 {
+		t.Fatalf("AbsoluteMove to 0.9: the head is at %v", pan)
+	}
 	if err := c.GotoHome(ctx, "main"); err != nil {
 		t.Fatal(err)
 	}
 	waitIdle(t, c)
-	if st3, _ := c.Status(ctx, "main"); math.Abs(st3.Pan-st.Pan) > 0.01 {
-		t.Fatalf("home: pan %v", st3.Pan)
+	if pan := simPan(t, cam); math.Abs(pan-st.Pan) > 0.01 {
+		t.Fatalf("home: pan %v, home set at %v", pan, st.Pan)
+	}
+	samePan(t, cam, status(t, c).Pan)
+}
+
+// status reads the main profile's PTZ status, failing t on error.
+func status(t *testing.T, c *Client) PTZStatus {
+	t.Helper()
+	st, err := c.Status(context.Background(), "main")
+	if err != nil {
+		t.Fatalf("PTZ status: %v", err)
+	}
+	return st
+}
+
+// simPan is where the simulated head really points, read from camsim
+// rather than through the client under test.
+func simPan(t *testing.T, cam *camsim.Camera) float64 {
+	t.Helper()
+	pan, _, _, ok := cam.Position()
+	if !ok {
+		t.Fatal("camera has no PTZ head")
+	}
+	return pan
+}
+
+// samePan checks the client's reading of the pan agrees with camsim's.
+func samePan(t *testing.T, cam *camsim.Camera, got float64) {
+	t.Helper()
+	if want := simPan(t, cam); math.Abs(got-want) > 0.01 {
+		t.Errorf("client reads pan %v, the head is at %v", got, want)
 	}
 }
 

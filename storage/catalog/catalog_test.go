@@ -48,7 +48,8 @@ func TestCorruptFile(t *testing.T) {
 	if !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("want ErrCorrupt, got %v", err)
 	}
-	after, _ := os.ReadFile(filepath.Join(dir, FileName))
+	after, err := os.ReadFile(filepath.Join(dir, FileName))
+	check(t, err)
 	if string(after) != string(garbage) {
 		t.Fatal("opening a damaged catalogue changed the file")
 	}
@@ -58,14 +59,14 @@ func TestUnwritableDir(t *testing.T) {
 	if os.Geteuid() == 0 {
 		// root ignores directory permissions; use a path under a file instead.
 		f := filepath.Join(t.TempDir(), "file")
-		os.WriteFile(f, nil, 0o600)
+		check(t, os.WriteFile(f, nil, 0o600))
 		if _, err := Open(filepath.Join(f, "sub"), Options{}); err == nil {
 			t.Fatal("opened a catalogue under a regular file")
 		}
 		return
 	}
 	dir := t.TempDir()
-	os.Chmod(dir, 0o500)
+	check(t, os.Chmod(dir, 0o500))
 	defer os.Chmod(dir, 0o700)
 	_, err := Open(dir, Options{})
 	if !errors.Is(err, ErrReadOnly) {
@@ -86,11 +87,12 @@ func TestCameraCRUD(t *testing.T) {
 	if err != nil || got != c {
 		t.Fatalf("Camera = %+v, %v", got, err)
 	}
-	all, _ := db.Cameras()
+	all, err := db.Cameras()
+	check(t, err)
 	if len(all) != 2 || all[0].Name != "Back" {
 		t.Fatalf("Cameras = %+v", all)
 	}
-	db.Close()
+	check(t, db.Close())
 	db2, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -33,13 +33,17 @@ func TestEventsNewestFirstAndBounded(t *testing.T) {
 	if !all[0].Time.Equal(base.Add(7 * time.Second)) {
 		t.Fatalf("newest is %v", all[0].Time)
 	}
-	onlyA, _ := db.Events("a", 100)
+	onlyA, err := db.Events("a", 100)
+	check(t, err)
+	if len(onlyA) == 0 {
+		t.Fatal("no events of camera a")
+	}
 	for _, e := range onlyA {
 		if e.CameraID != "a" {
 			t.Fatal("filter leaked")
 		}
 	}
-	if two, _ := db.Events("", 2); len(two) != 2 {
+	if two, err := db.Events("", 2); err != nil || len(two) != 2 {
 		t.Fatal("limit ignored")
 	}
 }

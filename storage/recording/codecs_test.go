@@ -36,7 +36,7 @@ func TestRecordH265WithAAC(t *testing.T) {
 		t.Fatalf("ffmpeg: %v\n%s", err, out)
 	}
 	params, aus := hevcAUs(t, hevc)
-	raw, _ := os.ReadFile(aac)
+	raw := readAll(t, aac)
 	var adts mpeg4audio.ADTSPackets
 	if err := adts.Unmarshal(raw); err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func TestRecordH265WithAAC(t *testing.T) {
 		}
 	}
 	r.Close()
-	rows, _ := fx.db.Segments(catalog.SegmentFilter{})
+	rows := segments(t, fx.db, catalog.SegmentFilter{})
 	if len(rows) != 1 || rows[0].Codec != CodecH265 {
 		t.Fatalf("segments %+v", rows)
 	}
@@ -71,7 +71,7 @@ func TestRecordH265WithAAC(t *testing.T) {
 		t.Fatal(err)
 	}
 	ts := filepath.Join(dir, "seg.ts")
-	os.WriteFile(ts, plain.Bytes(), 0o600)
+	writeFile(t, ts, plain.Bytes())
 	probe, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-show_entries",
 		"stream=codec_name,width,height,nb_read_frames", "-of", "json", ts).Output()
 	if err != nil {
@@ -84,7 +84,9 @@ func TestRecordH265WithAAC(t *testing.T) {
 			Frames string `json:"nb_read_frames"`
 		} `json:"streams"`
 	}
-	json.Unmarshal(probe, &info)
+	if err := json.Unmarshal(probe, &info); err != nil {
+		t.Fatalf("ffprobe output %s: %v", probe, err)
+	}
 	codecs := map[string]string{}
 	for _, s := range info.Streams {
 		codecs[s.Codec] = s.Frames

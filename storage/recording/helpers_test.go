@@ -2,10 +2,13 @@ package recording
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"filippo.io/age"
 
 	"nightjar/assets"
 	"nightjar/storage/catalog"
@@ -109,3 +112,35 @@ func readAll(t *testing.T, path string) []byte {
 
 // SegmentFilterAll matches every segment.
 func SegmentFilterAll() catalog.SegmentFilter { return catalog.SegmentFilter{} }
+
+// segments returns the catalogue rows f matches, failing t when the
+// catalogue cannot be read.
+func segments(t testing.TB, db *catalog.DB, f catalog.SegmentFilter) []catalog.Segment {
+	t.Helper()
+	rows, err := db.Segments(f)
+	if err != nil {
+		t.Fatalf("list segments %+v: %v", f, err)
+	}
+	return rows
+}
+
+// writeFile writes b to path, failing t when it cannot.
+func writeFile(t testing.TB, path string, b []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// identity returns the day's age identity, failing t when there is none.
+func identity(t testing.TB, fx *fixture, day string) *age.X25519Identity {
+	t.Helper()
+	id, err := fx.store.Keys.Identity(context.Background(), day)
+	if err != nil {
+		t.Fatalf("identity of %s: %v", day, err)
+	}
+	return id
+}
