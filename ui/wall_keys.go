@@ -100,10 +100,10 @@ func (w *Wall) applyPTZ() {
 	if ptz == nil {
 		return
 	}
-	if kb.moving >= 0 && kb.moving != w.selected {
+	if kb.moving >= 0 && kb.moving != w.model.selected {
 		w.StopPTZ() // the selection changed mid-move: stop the old camera
 	}
-	kb.moving = w.selected
+	kb.moving = w.model.selected
 	ptz.Move(pan, tilt, zoom)
 }
 
@@ -122,10 +122,10 @@ func (w *Wall) StopPTZ() {
 }
 
 func (w *Wall) selectedPTZ() PTZControl {
-	if w.selected < 0 || w.selected >= len(w.streams) {
+	if w.model.selected < 0 || w.model.selected >= len(w.streams) {
 		return nil
 	}
-	return w.streams[w.selected].PTZ
+	return w.streams[w.model.selected].PTZ
 }
 
 // TypedKey handles the wall's single-press keys.
@@ -133,12 +133,12 @@ func (w *Wall) TypedKey(ev *fyne.KeyEvent) {
 	kb := w.keys()
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
-		w.Fullscreen(w.selected)
+		w.Fullscreen(w.model.selected)
 	case fyne.KeyEscape:
 		w.Fullscreen(-1)
 	case fyne.KeyTab:
 		w.StopPTZ()
-		w.Select((w.selected + 1) % max(1, len(w.streams)))
+		w.Select((w.model.selected + 1) % max(1, len(w.streams)))
 	case fyne.KeyI:
 		w.ToggleStats()
 	case fyne.KeyS:
@@ -146,7 +146,7 @@ func (w *Wall) TypedKey(ev *fyne.KeyEvent) {
 	case fyne.KeyR:
 		w.ToggleRecordSelected()
 	case fyne.KeyL:
-		w.SetLayout(nextLayout(w.layout))
+		w.SetLayout(nextLayout(w.model.layout))
 	case fyne.KeyH:
 		if p := w.selectedPTZ(); p != nil {
 			p.Home()

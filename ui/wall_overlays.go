@@ -1,0 +1,194 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+)
+
+// tileTexts are the words over one stream's tile. The UI goroutine owns
+// them; the renderer copies them into its canvas texts.
+type tileTexts struct {
+	badge string // connection state: "connecting…", "offline · …"
+	rec   string // "● REC" while the camera records
+	stats string // the stats line, when shown
+	warn  string // "⚠ factory password"
+}
+
+// toastState is the message shown over the wall for a few seconds.
+type toastState struct {
+	msg   string
+	on    bool
+	seq   int
+	timer *time.Timer // hides it; stopped when the wall closes
+}
+
+// toastFor is how long a toast stays.
+const toastFor = 5 * time.Second
+
+// badgeText is what a tile says about its connection.
+func badgeText(st TileState, since time.Time, now time.Time) string {
+	switch st {
+	case TileConnecting:
+		return "connecting…"
+	case TileReconnecting:
+		d := now.Sub(since)
+		if d >= offlineAfter {
+			return "offline · last seen " + since.Format("15:04:05")
+		}
+		return fmt.Sprintf("reconnecting… %ds", int(d.Seconds()))
+	}
+	return ""
+}
+
+// updateOverlays sets the badges and stats lines. It repaints only when a
+// text changed: on software GL every repaint redraws the whole window.
+func (w *Wall) updateOverlays() {
+	now := time.Now()
+	changed := false
+	set := func(t *string, v string) {
+		if *t != v {
+			*t = v
+			changed = true
+		}
+	}
+	for i := range w.texts {
+		s := w.streams[i]
+		tt := &w.texts[i]
+		st, since := s.Source.State()
+		set(&tt.badge, badgeText(st, since, now))
+		rec := ""
+		if s.Recording != nil && s.Recording() {
+			rec = "● REC"
+		}
+		set(&tt.rec, rec)
+		stats := ""
+		if w.showStats {
+			src := w.comp.shownSource(i)
+			if src == nil {
+				src = s.Source
+			}
+			stats = statsLine(src.Stats())
+		}
+		set(&tt.stats, stats)
+	}
+	if changed {
+		w.overlaysChanged()
+	}
+}
+
+// statsLine is a tile's stats line.
+func statsLine(ts TileStats) string {
+	return fmt.Sprintf("%dx%d %s %.0f fps %.0f kbit/s ~%.0f ms", ts.Width, ts.Height, shortCodec(ts.Codec), ts.FPS, ts.BitrateKbps, ts.LatencyMs)
+}
+
+// shortCodec turns mpv's "h264 (H.264 / AVC / …)" into "h264".
+func shortCodec(c string) string {
+	if i := strings.IndexByte(c, ' '); i > 0 {
+		return c[:i]
+	}
+	return c
+}
+
+// ToggleStats shows or hides every tile's stats line.
+func (w *Wall) ToggleStats() {
+	w.showStats = !w.showStats
+	w.updateOverlays()
+}
+
+// Toast shows msg over the wall for a few seconds.
+func (w *Wall) Toast(msg string) {
+	w.toast.seq++
+	seq := w.toast.seq
+	w.toast.msg, w.toast.on = msg, true
+	w.overlaysChanged()
+	if w.toast.timer != nil {
+		w.toast.timer.Stop()
+	}
+	w.toast.timer = time.AfterFunc(toastFor, func() {
+		select {
+		case <-w.stop:
+			return // the wall is gone
+		default:
+		}
+		fyne.Do(func() {
+			if w.toast.seq == seq {
+				w.toast.on = false
+				w.overlaysChanged()
+			}
+		})
+	})
+}
+
+// ToastText is the message on show, or "".
+func (w *Wall) ToastText() string {
+	if !w.toast.on {
+		return ""
+	}
+	return w.toast.msg
+}
+
+// SnapshotSelected saves a snapshot of the selected camera and says where.
+func (w *Wall) SnapshotSelected() {
+	sel := w.model.selected
+	if sel < 0 || sel >= len(w.streams) || w.streams[sel].Snapshot == nil {
+		return
+	}
+	s := w.streams[sel]
+	w.Toast("Saving a snapshot of " + s.Name + "…")
+	runAsync(20*time.Second, s.Snapshot, func(path string, err error) {
+		if err != nil {
+			w.Toast("Snapshot failed: " + err.Error())
+			return
+		}
+		w.Toast("Snapshot saved: " + path)
+	})
+}
+
+// ToggleRecordSelected starts or stops manual recording of the selected
+// camera.
+func (w *Wall) ToggleRecordSelected() {
+	sel := w.model.selected
+	if sel < 0 || sel >= len(w.streams) || w.streams[sel].ToggleRecord == nil {
+		return
+	}
+	s := w.streams[sel]
+	runAsync(15*time.Second, s.ToggleRecord, func(on bool, err error) {
+		switch {
+		case err != nil:
+			w.Toast("Recording " + s.Name + " failed: " + err.Error())
+		case on:
+			w.Toast("Recording " + s.Name + " (R stops)")
+		default:
+			w.Toast("Stopped recording " + s.Name)
+		}
+		w.updateOverlays()
+	})
+}
+
+// RecordText is what a stream's tile shows about recording, for tests.
+func (w *Wall) RecordText(stream int) string { return w.texts[stream].rec }
+
+// fitText is s, or as much of it as fits in width followed by "…".
+func fitText(s string, width, size float32, style fyne.TextStyle) string {
+	if size <= 0 {
+		size = theme.TextSize()
+	}
+	if fyne.MeasureText(s, size, style).Width <= width {
+		return s
+	}
+	runes := []rune(s)
+	lo, hi := 0, len(runes) // the longest prefix that fits is in [lo, hi)
+	for lo+1 < hi {
+		mid := (lo + hi) / 2
+		if fyne.MeasureText(string(runes[:mid])+"…", size, style).Width <= width {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return string(runes[:lo]) + "…"
+}
