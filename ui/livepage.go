@@ -264,9 +264,7 @@ func openSecondWall(mw *MainWindow) {
 		return
 	}
 	win := mw.app.NewWindow("Nightjar wall")
-	wl := NewWall(streams)
-	wl.Log = mw.cfg.Log
-	wl.DrawNatively(win, nil)
+	wl := NewWall(streams, WallConfig{Window: win, Log: mw.cfg.Log})
 	win.SetContent(wl)
 	win.Resize(fyne.NewSize(1280, 720))
 	win.Canvas().SetOnTypedKey(wl.TypedKey)

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -107,22 +108,35 @@ type Wall struct {
 
 	stop chan struct{}
 	once sync.Once
-	// OnEvent, when set before the first paint, hears timing milestones:
-	// "all tiles live" once every visible tile has drawn a frame, and
-	// "main stream shown" with the time since a tile was asked to fill
-	// the wall. It is called on the paint thread and must not block.
+	log  *slog.Logger
+}
+
+// WallConfig configures a wall. NewWall takes it whole, before the wall's
+// goroutines start; nothing in it changes afterwards.
+type WallConfig struct {
+	// Window, when set, lets the wall draw its video straight to an X11
+	// child window of it when the platform allows: with software GL that
+	// costs a fraction of a Fyne repaint. Menus and dialogs over the
+	// window bring the Fyne drawing back while they are open.
+	// NIGHTJAR_WALL_DRAW=fyne turns it off.
+	Window fyne.Window
+	// OnShow says whether the wall is on show (nil: always), for Window.
+	OnShow func() bool
+	// OnEvent hears timing milestones: "all tiles live" once every
+	// visible tile has drawn a frame, and "main stream shown" with the
+	// time since a tile was asked to fill the wall. It is called on the
+	// paint thread and must not block.
 	OnEvent func(what string, d time.Duration)
-	// OnTileDrawn, when set before the first paint, sees every tile drawn
-	// into the wall's image, as it goes to the screen (for latency
-	// probes). It runs on the paint path and must be quick.
+	// OnTileDrawn sees every tile drawn into the wall's image, as it goes
+	// to the screen (for latency probes). It runs on the paint path and
+	// must be quick.
 	OnTileDrawn func(stream int, img *image.RGBA, r image.Rectangle)
-	// Log, when set before the first paint, receives the wall's messages;
-	// nil means slog's default.
+	// Log receives the wall's messages; nil means slog's default.
 	Log *slog.Logger
 }
 
 // NewWall makes a wall for streams in the smallest grid that holds them.
-func NewWall(streams []LiveStream) *Wall {
+func NewWall(streams []LiveStream, cfg WallConfig) *Wall {
 	ids := make([]string, len(streams))
 	for i, s := range streams {
 		ids[i] = s.ID
@@ -134,19 +148,21 @@ func NewWall(streams []LiveStream) *Wall {
 			w.texts[i].warn = "⚠ factory password"
 		}
 	}
+	w.log = cfg.Log
+	if w.log == nil {
+		w.log = slog.Default()
+	}
 	w.comp = newCompositor(streams, w.stop)
-	w.comp.onEvent = func(what string, d time.Duration) {
-		if w.OnEvent != nil {
-			w.OnEvent(what, d)
+	w.comp.onEvent, w.comp.onTileDrawn = cfg.OnEvent, cfg.OnTileDrawn
+	w.pump = &framePump{comp: w.comp, stop: w.stop, done: make(chan struct{}), toUI: w.onTick}
+	if cfg.Window != nil && os.Getenv("NIGHTJAR_WALL_DRAW") != "fyne" {
+		onShow := cfg.OnShow
+		if onShow == nil {
+			onShow = func() bool { return true }
 		}
+		w.native = &nativeView{win: cfg.Window, onShow: onShow}
+		w.pump.drawNative = w.drawNative
 	}
-	w.comp.onTileDrawn = func(stream int, img *image.RGBA, r image.Rectangle) {
-		if w.OnTileDrawn != nil {
-			w.OnTileDrawn(stream, img, r)
-		}
-	}
-	w.pump = &framePump{comp: w.comp, stop: w.stop, done: make(chan struct{}), toUI: w.onTick,
-		drawNative: w.drawNative, always: func() bool { return w.native != nil }}
 	w.ExtendBaseWidget(w)
 	w.setView(false)
 	go w.pump.run()
@@ -248,13 +264,6 @@ func (w *Wall) Close() {
 		}
 		w.comp.closeMains()
 	})
-}
-
-func (w *Wall) log() *slog.Logger {
-	if w.Log != nil {
-		return w.Log
-	}
-	return slog.Default()
 }
 
 // CreateRenderer implements fyne.Widget.

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"image"
-	"os"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -32,21 +31,6 @@ type nativeView struct {
 	// the pump's own
 	video *image.RGBA // the tiles without overlays, B, G, R, X
 	putN  int         // the overlay last put
-}
-
-// DrawNatively lets the wall draw its video straight to an X11 child
-// window of win when the platform allows it: with software GL that costs
-// a fraction of a Fyne repaint. onShow says whether the wall is on show
-// (nil: always). Menus and dialogs over the window bring the Fyne drawing
-// back while they are open. NIGHTJAR_WALL_DRAW=fyne turns it off.
-func (w *Wall) DrawNatively(win fyne.Window, onShow func() bool) {
-	if os.Getenv("NIGHTJAR_WALL_DRAW") == "fyne" {
-		return
-	}
-	if onShow == nil {
-		onShow = func() bool { return true }
-	}
-	w.native = &nativeView{win: win, onShow: onShow}
 }
 
 // nativeActive reports whether the X11 surface shows the video.
@@ -128,7 +112,7 @@ func (w *Wall) openSurface() bool {
 		})
 	}
 	if !x11 {
-		w.log().Info("live wall draws through Fyne", "reason", "not an X11 window")
+		w.log.Info("live wall draws through Fyne", "reason", "not an X11 window")
 		n.release(true)
 		return false
 	}
@@ -140,7 +124,7 @@ func (w *Wall) openSurface() bool {
 		// A busy X server can refuse a connection now and then; a display
 		// without the surface fails the same way every time.
 		if n.attempts++; n.attempts >= 5 {
-			w.log().Info("live wall draws through Fyne", "reason", err)
+			w.log.Info("live wall draws through Fyne", "reason", err)
 			n.release(true)
 		}
 		return false
@@ -148,7 +132,7 @@ func (w *Wall) openSurface() bool {
 	n.mu.Lock()
 	n.surf = s
 	n.mu.Unlock()
-	w.log().Info("live wall draws to an X11 surface")
+	w.log.Info("live wall draws to an X11 surface")
 	return true
 }
 
@@ -202,10 +186,10 @@ func (w *Wall) drawNative() bool {
 func (w *Wall) nativeFailed(err error, fallback bool) {
 	w.native.release(true)
 	if !fallback {
-		w.log().Debug("live wall: X11 surface gone", "err", err)
+		w.log.Debug("live wall: X11 surface gone", "err", err)
 		return
 	}
-	w.log().Warn("live wall: X11 surface failed; drawing through Fyne", "err", err)
+	w.log.Warn("live wall: X11 surface failed; drawing through Fyne", "err", err)
 	w.pump.dirty.Store(true)
 	fyne.Do(func() {
 		if w.rend != nil {

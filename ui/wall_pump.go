@@ -25,12 +25,11 @@ type framePump struct {
 	stop  <-chan struct{}
 	done  chan struct{}
 	// drawNative draws to the X11 surface and reports whether it did; nil
-	// without one.
+	// without one. With one, toUI runs on every tick, to keep the
+	// surface placed over the wall.
 	drawNative func() bool
 	// toUI runs on the UI goroutine after a tick with something to show.
 	toUI func(repaint, overlays bool)
-	// always calls toUI on every tick (the X11 surface's placement).
-	always func() bool
 }
 
 // pollFrames marks the shown sources that have a new frame and reports
@@ -68,7 +67,7 @@ func (p *framePump) run() {
 			if p.drawNative != nil && p.drawNative() {
 				repaint = false
 			}
-			if repaint || overlays || (p.always != nil && p.always()) {
+			if repaint || overlays || p.drawNative != nil {
 				fyne.Do(func() { p.toUI(repaint, overlays) })
 			}
 			if now.Sub(lastTune) >= 2*time.Second {

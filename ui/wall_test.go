@@ -66,7 +66,7 @@ func newTestWall(t *testing.T) (*Wall, []*fakeSource, *fakePTZ) {
 	w := NewWall([]LiveStream{
 		{ID: "a", Name: "Door", Source: srcs[0], PTZ: ptz, FactoryPassword: true},
 		{ID: "b", Name: "Yard", Source: srcs[1]},
-	})
+	}, WallConfig{})
 	t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(400, 200))
 	return w, srcs, ptz
@@ -241,7 +241,7 @@ func TestMainStreamFollowsTileSize(t *testing.T) {
 	w := NewWall([]LiveStream{{ID: "a", Name: "Door", Source: sub, OpenMain: func() (LiveSource, func()) {
 		opened <- struct{}{}
 		return main, func() {}
-	}}})
+	}}}, WallConfig{})
 	defer w.Close()
 	w.comp.refreshSubWidths()
 	w.comp.generate(600, 300) // 1×1 tile of 600 px: below 1.2 × 640

@@ -200,11 +200,13 @@ func (w *MainWindow) livePage() fyne.CanvasObject {
 		return newWelcome(w.cfg.Actions, w.ShowPage)
 	}
 	if streams := w.svc.LiveStreams(); len(streams) > 0 {
-		w.wall = NewWall(streams)
-		w.wall.OnEvent = w.cfg.OnWallEvent
-		w.wall.OnTileDrawn = w.cfg.OnTileDrawn
-		w.wall.Log = w.cfg.Log
-		w.wall.DrawNatively(w.win, func() bool { return w.liveWall() != nil })
+		w.wall = NewWall(streams, WallConfig{
+			Window:      w.win,
+			OnShow:      func() bool { return w.liveWall() != nil },
+			OnEvent:     w.cfg.OnWallEvent,
+			OnTileDrawn: w.cfg.OnTileDrawn,
+			Log:         w.cfg.Log,
+		})
 		return newLivePage(w, w.wall)
 	}
 	msg := fmt.Sprintf("The live wall of your %d cameras will be here: 1, 2×2, 3×3 and 4×4 layouts, fullscreen on double-click, PTZ from the keyboard. The Cameras page lists them now.", n)
