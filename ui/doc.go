@@ -4,5 +4,6 @@
 //
 // ui consumes services through small interfaces it declares itself (see
 // Services) and never blocks the UI goroutine: slow work runs through
-// runAsync, which delivers its result with fyne.Do.
+// runAsync, which delivers its result with fyne.Do (through toUI, which
+// tests replace with a UI loop of their own).
 package ui

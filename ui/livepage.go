@@ -138,7 +138,7 @@ func (p *livePage) setTour(choice string) {
 			case <-p.wl.stop:
 				return
 			case <-t.C:
-				fyne.Do(p.nextTourStop)
+				toUI(p.nextTourStop)
 			}
 		}
 	}()
@@ -195,21 +195,10 @@ func (c *cameraChip) DragEnd() {
 // Tapped selects the camera on the wall.
 func (c *cameraChip) Tapped(*fyne.PointEvent) { c.wall.Select(c.stream) }
 
-// nudge is how long a tap on the pad moves the camera.
-const nudge = 400 * time.Millisecond
-
 // newPTZPad is the on-screen PTZ control for the selected camera.
 func newPTZPad(wl *Wall) fyne.CanvasObject {
 	move := func(p, t, z float64) func() {
-		return func() {
-			ptz := wl.selectedPTZ()
-			if ptz == nil {
-				return
-			}
-			s := wl.PTZSpeed()
-			ptz.Move(p*s, t*s, z*s)
-			time.AfterFunc(nudge, ptz.Stop)
-		}
+		return func() { wl.NudgePTZ(p, t, z) }
 	}
 	btn := func(icon fyne.Resource, fn func()) *widget.Button { return widget.NewButtonWithIcon("", icon, fn) }
 	pad := container.NewGridWithColumns(3,
@@ -268,9 +257,6 @@ func openSecondWall(mw *MainWindow) {
 	win.SetContent(wl)
 	win.Resize(fyne.NewSize(1280, 720))
 	win.Canvas().SetOnTypedKey(wl.TypedKey)
-	win.SetOnClosed(func() {
-		wl.StopPTZ()
-		wl.Close()
-	})
+	win.SetOnClosed(wl.Close)
 	win.Show()
 }

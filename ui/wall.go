@@ -246,10 +246,23 @@ func (w *Wall) Select(i int) {
 // shown frame rate.
 func (w *Wall) Renders() []int64 { return w.comp.rendersNow() }
 
-// Close stops the wall's goroutines and any main streams it opened. The
-// sub streams belong to the caller.
+// closed reports whether Close has run.
+func (w *Wall) closed() bool {
+	select {
+	case <-w.stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// Close stops any PTZ move the wall started, its goroutines and any main
+// streams it opened. Call it on the UI goroutine. The sub streams and the
+// PTZ controls belong to the caller, who may close them once Close has
+// returned: the wall calls none of them afterwards.
 func (w *Wall) Close() {
 	w.once.Do(func() {
+		w.StopPTZ()
 		close(w.stop)
 		if w.toast.timer != nil {
 			w.toast.timer.Stop()

@@ -191,7 +191,7 @@ func (w *Wall) nativeFailed(err error, fallback bool) {
 	}
 	w.log.Warn("live wall: X11 surface failed; drawing through Fyne", "err", err)
 	w.pump.dirty.Store(true)
-	fyne.Do(func() {
+	toUI(func() {
 		if w.rend != nil {
 			w.rend.raster.Show()
 		}

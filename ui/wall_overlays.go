@@ -114,7 +114,7 @@ func (w *Wall) Toast(msg string) {
 			return // the wall is gone
 		default:
 		}
-		fyne.Do(func() {
+		toUI(func() {
 			if w.toast.seq == seq {
 				w.toast.on = false
 				w.overlaysChanged()

@@ -3,8 +3,6 @@ package ui
 import (
 	"sync/atomic"
 	"time"
-
-	"fyne.io/fyne/v2"
 )
 
 // refreshInterval is the wall's repaint period while no stream's rate is
@@ -18,7 +16,7 @@ const overlayInterval = 250 * time.Millisecond
 // frames, has the wall repainted when any arrived (at a rate a little
 // above the fastest visible stream, so no frame is skipped and none is
 // painted twice), and has the overlays refreshed at about 4 Hz. It runs
-// on its own goroutine and reaches the UI only through fyne.Do.
+// on its own goroutine and reaches the UI only through toUI (fyne.Do).
 type framePump struct {
 	comp  *compositor
 	dirty atomic.Bool // a repaint is due whatever the players say
@@ -68,7 +66,7 @@ func (p *framePump) run() {
 				repaint = false
 			}
 			if repaint || overlays || p.drawNative != nil {
-				fyne.Do(func() { p.toUI(repaint, overlays) })
+				toUI(func() { p.toUI(repaint, overlays) })
 			}
 			if now.Sub(lastTune) >= 2*time.Second {
 				lastTune = now

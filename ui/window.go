@@ -115,6 +115,11 @@ func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
 		}
 	}
 	w.win.SetContent(w.tabs)
+	w.win.SetOnClosed(func() {
+		if w.wall != nil {
+			w.wall.Close() // stops its PTZ moves before the app closes the controls
+		}
+	})
 	w.win.Resize(fyne.NewSize(1280, 800))
 	w.installShortcuts()
 	w.refreshKeyring()

@@ -20,6 +20,7 @@ type fakeServices struct {
 	added      []AddForm
 	addErr     error
 	found      []FoundCamera
+	streams    []LiveStream
 }
 
 func (f *fakeServices) Discover(ctx context.Context, target string) ([]FoundCamera, error) {
@@ -45,7 +46,7 @@ func (f *fakeServices) ErrorHint(err error) string                             {
 func (f *fakeServices) CameraCount() (int, error)              { return f.cameras, nil }
 func (f *fakeServices) CheckKeyring(ctx context.Context) error { return f.keyringErr }
 func (f *fakeServices) KeyringHint(err error) string           { return "start gnome-keyring" }
-func (f *fakeServices) LiveStreams() []LiveStream              { return nil }
+func (f *fakeServices) LiveStreams() []LiveStream              { return f.streams }
 func (f *fakeServices) Cameras() ([]CameraRow, error) {
 	rows := make([]CameraRow, f.cameras)
 	for i := range rows {
