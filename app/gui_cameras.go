@@ -63,7 +63,10 @@ func (s *guiServices) RemoveCamera(ctx context.Context, id string, deleteRecordi
 	return s.a.RemoveCamera(ctx, id, deleteRecordings)
 }
 
-func (s *guiServices) EditCamera(id, name, group string) error {
+func (s *guiServices) EditCamera(ctx context.Context, id, name, group string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if name == "" {
 		return errors.New("a camera needs a name")
 	}
@@ -132,7 +135,10 @@ func (s *guiServices) CheckCamera(ctx context.Context, id string) (ui.CameraStat
 
 // Saved wall layouts (ui.LayoutStore).
 
-func (s *guiServices) SavedLayouts() ([]ui.SavedLayout, error) {
+func (s *guiServices) SavedLayouts(ctx context.Context) ([]ui.SavedLayout, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	ls, err := s.a.DB.Layouts()
 	out := make([]ui.SavedLayout, 0, len(ls))
 	for _, l := range ls {
@@ -141,6 +147,9 @@ func (s *guiServices) SavedLayouts() ([]ui.SavedLayout, error) {
 	return out, err
 }
 
-func (s *guiServices) SaveLayout(l ui.SavedLayout) error {
+func (s *guiServices) SaveLayout(ctx context.Context, l ui.SavedLayout) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	return s.a.DB.PutLayout(catalog.Layout{Name: l.Name, Layout: l.Layout, Cameras: l.Cameras})
 }

@@ -51,11 +51,11 @@ const (
 
 // CameraService is what the Cameras page needs; app implements it.
 type CameraService interface {
-	Cameras() ([]CameraRow, error)
+	Cameras(ctx context.Context) ([]CameraRow, error)
 	Discover(ctx context.Context, target string) ([]FoundCamera, error)
 	AddCamera(ctx context.Context, f AddForm) (CameraRow, error)
 	RemoveCamera(ctx context.Context, id string, deleteRecordings bool) error
-	EditCamera(id, name, group string) error
+	EditCamera(ctx context.Context, id, name, group string) error
 	CheckCamera(ctx context.Context, id string) (CameraStatus, error)
 	ChangePassword(ctx context.Context, id, newPass string) error
 	// ErrorHint says what to do about err, or "".
@@ -66,6 +66,7 @@ type CameraService interface {
 type camerasView struct {
 	w       *MainWindow
 	svc     CameraService
+	recs    RecordSettingsStore // nil: no Recording… action
 	rows    []CameraRow
 	status  map[string]CameraStatus
 	list    *widget.List
@@ -74,8 +75,8 @@ type camerasView struct {
 	onRows  func([]CameraRow) // the Privacy page listens for warnings
 }
 
-func newCamerasView(w *MainWindow, svc CameraService) *camerasView {
-	v := &camerasView{w: w, svc: svc, status: map[string]CameraStatus{}}
+func newCamerasView(w *MainWindow, svc CameraService, recs RecordSettingsStore) *camerasView {
+	v := &camerasView{w: w, svc: svc, recs: recs, status: map[string]CameraStatus{}}
 	v.count = widget.NewLabel("")
 	v.list = widget.NewList(func() int { return len(v.rows) }, v.newRow, v.updateRow)
 	v.list.OnSelected = func(id widget.ListItemID) { v.list.Unselect(id); v.showActions(v.rows[id]) }
@@ -93,7 +94,7 @@ func newCamerasView(w *MainWindow, svc CameraService) *camerasView {
 func (v *camerasView) object() fyne.CanvasObject { return v.content }
 
 func (v *camerasView) reload() {
-	rows, err := v.svc.Cameras()
+	rows, err := v.svc.Cameras(context.Background())
 	if err != nil {
 		v.count.SetText("The camera list could not be read: " + err.Error())
 		return
@@ -197,7 +198,7 @@ func (v *camerasView) showActions(r CameraRow) {
 		btn("Test connection", theme.ViewRefreshIcon(), func() { v.testOne(r) }),
 		btn("Rename / group", theme.DocumentCreateIcon(), func() { v.showEdit(r) }),
 	}
-	if _, ok := v.svc.(RecordingService); ok {
+	if v.recs != nil {
 		items = append(items, btn("Recording…", theme.MediaRecordIcon(), func() { v.showRecordSettings(r) }))
 	}
 	if r.Address != "" {
@@ -238,7 +239,7 @@ func (v *camerasView) showEdit(r CameraRow) {
 		if !ok {
 			return
 		}
-		if err := v.svc.EditCamera(r.ID, strings.TrimSpace(name.Text), strings.TrimSpace(group.Text)); err != nil {
+		if err := v.svc.EditCamera(context.Background(), r.ID, strings.TrimSpace(name.Text), strings.TrimSpace(group.Text)); err != nil {
 			v.showError("Saving "+r.Name, err)
 			return
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -14,8 +15,8 @@ import (
 
 // LayoutStore keeps saved wall arrangements; app implements it.
 type LayoutStore interface {
-	SavedLayouts() ([]SavedLayout, error)
-	SaveLayout(SavedLayout) error
+	SavedLayouts(ctx context.Context) ([]SavedLayout, error)
+	SaveLayout(ctx context.Context, l SavedLayout) error
 }
 
 // savedPrefix marks saved arrangements in the layout list.
@@ -35,7 +36,7 @@ type livePage struct {
 }
 
 func newLivePage(mw *MainWindow, wl *Wall) fyne.CanvasObject {
-	p := &livePage{mw: mw, wl: wl, store: mw.svc}
+	p := &livePage{mw: mw, wl: wl, store: mw.svc.Layouts}
 	p.layoutSel = widget.NewSelect(nil, p.choose)
 	p.reloadLayouts()
 	p.layoutSel.SetSelected(wl.CurrentLayout().Name)
@@ -48,6 +49,9 @@ func newLivePage(mw *MainWindow, wl *Wall) fyne.CanvasObject {
 		}
 	})
 	save := widget.NewButtonWithIcon("Save layout…", theme.DocumentSaveIcon(), p.saveDialog)
+	if p.store == nil {
+		save.Disable()
+	}
 	tourSel := widget.NewSelect([]string{"Tour off", "Tour 10 s", "Tour 30 s", "Tour 60 s"}, p.setTour)
 	tourSel.SetSelected("Tour off")
 	second := widget.NewButtonWithIcon("New window", theme.ContentCopyIcon(), func() { openSecondWall(mw) })
@@ -62,7 +66,7 @@ func (p *livePage) reloadLayouts() {
 	}
 	p.saved = nil
 	if p.store != nil {
-		if saved, err := p.store.SavedLayouts(); err == nil {
+		if saved, err := p.store.SavedLayouts(context.Background()); err == nil {
 			p.saved = saved
 		}
 	}
@@ -96,7 +100,7 @@ func (p *livePage) saveDialog() {
 		if !ok || n == "" {
 			return
 		}
-		if err := p.store.SaveLayout(p.wl.Arrangement(n)); err != nil {
+		if err := p.store.SaveLayout(context.Background(), p.wl.Arrangement(n)); err != nil {
 			dialog.ShowError(err, p.mw.win)
 			return
 		}
@@ -248,7 +252,7 @@ func newPTZPad(wl *Wall) fyne.CanvasObject {
 // openSecondWall opens another window with the same cameras, for a second
 // monitor. It shares the streams; closing it leaves the main wall alone.
 func openSecondWall(mw *MainWindow) {
-	streams := mw.svc.LiveStreams()
+	streams := mw.svc.Streams
 	if len(streams) == 0 {
 		return
 	}

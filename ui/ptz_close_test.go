@@ -70,7 +70,7 @@ func ptzWindow(t *testing.T) (*MainWindow, *closablePTZ) {
 	svc := &fakeServices{cameras: 1, streams: []LiveStream{
 		{ID: "0", Name: "Dome", Source: &fakeSource{state: TilePlaying, col: color.RGBA{200, 30, 30, 255}}, PTZ: ptz},
 	}}
-	w := NewMainWindow(a, svc, WindowConfig{})
+	w := NewMainWindow(a, svc.services(), WindowConfig{})
 	if w.wall == nil {
 		t.Fatal("no wall for a camera with a stream")
 	}

@@ -37,15 +37,22 @@ type RecordForm struct {
 	FromHour, ToHour int
 }
 
-// RecordingService edits record settings and reports storage.
-type RecordingService interface {
-	RecordSettings(id string) (RecordForm, error)
-	SetRecordSettings(id string, f RecordForm) error
+// RecordSettingsStore keeps each camera's record settings, for the
+// Recording… dialog.
+type RecordSettingsStore interface {
+	RecordSettings(ctx context.Context, id string) (RecordForm, error)
+	// SetRecordSettings stores f and applies it to the camera's recorder.
+	SetRecordSettings(ctx context.Context, id string, f RecordForm) error
+}
+
+// StorageService reports the recordings disk and edits its limits, for
+// the Settings page.
+type StorageService interface {
 	StorageUsage(ctx context.Context) (StorageUsage, error)
 	// StorageLimits returns the disk cap (0: none) and the free-space
 	// reserve, in bytes.
-	StorageLimits() (limit, reserve int64, err error)
-	SetStorageLimits(limit, reserve int64) error
+	StorageLimits(ctx context.Context) (limit, reserve int64, err error)
+	SetStorageLimits(ctx context.Context, limit, reserve int64) error
 }
 
 // StorageUsage is the recordings disk as the Settings page shows it.
@@ -70,11 +77,10 @@ var weekdays = []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
 
 // showRecordSettings edits r's record settings.
 func (v *camerasView) showRecordSettings(r CameraRow) {
-	svc, ok := v.svc.(RecordingService)
-	if !ok {
+	if v.recs == nil {
 		return
 	}
-	f, err := svc.RecordSettings(r.ID)
+	f, err := v.recs.RecordSettings(context.Background(), r.ID)
 	if err != nil {
 		v.showError("Reading record settings of "+r.Name, err)
 		return
@@ -165,7 +171,7 @@ func (v *camerasView) showRecordSettings(r CameraRow) {
 			v.showError("Saving record settings", fmt.Errorf("a schedule needs at least one day and an end hour after its start hour"))
 			return
 		}
-		if err := svc.SetRecordSettings(r.ID, out); err != nil {
+		if err := v.recs.SetRecordSettings(context.Background(), r.ID, out); err != nil {
 			v.showError("Saving record settings of "+r.Name, err)
 			return
 		}
@@ -259,11 +265,11 @@ func formatGB(b int64) string {
 }
 
 // storageLimitsForm edits the disk cap and the reserve.
-func (w *MainWindow) storageLimitsForm(svc RecordingService) fyne.CanvasObject {
+func (w *MainWindow) storageLimitsForm(svc StorageService) fyne.CanvasObject {
 	limit, reserve := widget.NewEntry(), widget.NewEntry()
 	limit.SetPlaceHolder("no cap")
 	reserve.SetPlaceHolder("1")
-	if l, r, err := svc.StorageLimits(); err == nil {
+	if l, r, err := svc.StorageLimits(context.Background()); err == nil {
 		limit.SetText(formatGB(l))
 		reserve.SetText(formatGB(r))
 	}
@@ -275,7 +281,7 @@ func (w *MainWindow) storageLimitsForm(svc RecordingService) fyne.CanvasObject {
 			status.SetText("Sizes are in GB, for example 500 or 1.5.")
 			return
 		}
-		if err := svc.SetStorageLimits(l, r); err != nil {
+		if err := svc.SetStorageLimits(context.Background(), l, r); err != nil {
 			status.SetText("Could not save: " + err.Error())
 			return
 		}

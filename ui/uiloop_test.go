@@ -18,7 +18,7 @@ func newUILoop(t *testing.T) *uiLoop {
 	uiHook.Store(&post)
 	runInline = false
 	t.Cleanup(func() {
-		uiHook.Store(nil)
+		uiHook.Store(&dropUI)
 		runInline = true
 	})
 	return l

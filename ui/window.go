@@ -15,20 +15,36 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Services is what the main window needs from the rest of Nightjar. app/
-// implements it; widget tests pass a fake.
-type Services interface {
-	// CameraCount returns how many cameras are configured.
-	CameraCount() (int, error)
+// Services are what the main window consumes from the rest of Nightjar:
+// one small interface per need, each declared beside the page that uses
+// it, passed explicitly. app implements them; widget tests pass fakes. A
+// nil service hides what needs it.
+type Services struct {
+	// Streams are the live wall's streams, at most 16.
+	Streams []LiveStream
+	// Cameras serves the Cameras page; the Live page counts cameras
+	// through it. It is required.
+	Cameras CameraService
+	// Layouts keeps saved wall arrangements.
+	Layouts LayoutStore
+	// RecordSettings edits a camera's record settings (the Cameras page's
+	// Recording… dialog).
+	RecordSettings RecordSettingsStore
+	// Storage reports the recordings disk and edits its limits (the
+	// Settings page).
+	Storage StorageService
+	// Keyring says whether secrets can be kept (the Privacy page).
+	Keyring KeyringStatus
+}
+
+// KeyringStatus is what the Privacy page needs to know about the OS
+// keyring.
+type KeyringStatus interface {
 	// CheckKeyring reports whether the OS keyring can be used. The error's
 	// text and hint are shown to the user.
 	CheckKeyring(ctx context.Context) error
 	// KeyringHint says how to fix a keyring error, or "".
 	KeyringHint(err error) string
-	CameraService
-	LayoutStore
-	// LiveStreams returns the streams for the live wall, at most 16.
-	LiveStreams() []LiveStream
 }
 
 // Actions are the welcome screen's buttons. A nil action hides its button.
@@ -91,7 +107,7 @@ func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
 	w.keyringStatus = widget.NewLabel("Checking the OS keyring…")
 	w.warnings = widget.NewLabel("")
 	w.warnings.Wrapping = fyne.TextWrapWord
-	w.cameras = newCamerasView(w, svc)
+	w.cameras = newCamerasView(w, svc.Cameras, svc.RecordSettings)
 	w.cameras.onRows = w.showWarnings
 	w.showWarnings(w.cameras.rows)
 	w.keyringStatus.Wrapping = fyne.TextWrapWord
@@ -147,9 +163,6 @@ func (w *MainWindow) liveWall() *Wall {
 	return w.wall
 }
 
-// Wall returns the live wall, or nil when there is none.
-func (w *MainWindow) Wall() *Wall { return w.wall }
-
 // CurrentPage returns the name of the page on show.
 func (w *MainWindow) CurrentPage() string { return w.tabs.Selected().Text }
 
@@ -200,11 +213,17 @@ func (w *MainWindow) installShortcuts() {
 }
 
 func (w *MainWindow) livePage() fyne.CanvasObject {
-	n, err := w.svc.CameraCount()
+	var n int
+	var err error
+	if w.svc.Cameras != nil {
+		var rows []CameraRow
+		rows, err = w.svc.Cameras.Cameras(context.Background())
+		n = len(rows)
+	}
 	if err == nil && n == 0 {
 		return newWelcome(w.cfg.Actions, w.ShowPage)
 	}
-	if streams := w.svc.LiveStreams(); len(streams) > 0 {
+	if streams := w.svc.Streams; len(streams) > 0 {
 		w.wall = NewWall(streams, WallConfig{
 			Window:      w.win,
 			OnShow:      func() bool { return w.liveWall() != nil },
@@ -274,20 +293,19 @@ func (w *MainWindow) settingsPage() fyne.CanvasObject {
 		widget.NewFormItem("Version", widget.NewLabel(w.cfg.Version)),
 		widget.NewFormItem("Shortcuts", widget.NewLabel("Ctrl+Q quit · F11 fullscreen")),
 	)
-	if svc, ok := w.svc.(RecordingService); ok {
-		form.AppendItem(widget.NewFormItem("Limits", w.storageLimitsForm(svc)))
+	if w.svc.Storage != nil {
+		form.AppendItem(widget.NewFormItem("Limits", w.storageLimitsForm(w.svc.Storage)))
 	}
 	return container.NewVBox(widget.NewLabelWithStyle(PageSettings, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), form)
 }
 
 // refreshStorage shows the recordings disk's use and the days left.
 func (w *MainWindow) refreshStorage() {
-	svc, ok := w.svc.(RecordingService)
-	if !ok {
+	if w.svc.Storage == nil {
 		w.storage.SetText("Recording is not available.")
 		return
 	}
-	runAsync(10*time.Second, svc.StorageUsage, func(u StorageUsage, err error) {
+	runAsync(10*time.Second, w.svc.Storage.StorageUsage, func(u StorageUsage, err error) {
 		if err != nil {
 			w.storage.SetText("Cannot read the recordings disk: " + err.Error())
 			return
@@ -296,12 +314,14 @@ func (w *MainWindow) refreshStorage() {
 	})
 }
 
-// StorageText is the Settings page's storage line, for tests.
-func (w *MainWindow) StorageText() string { return w.storage.Text }
-
 func (w *MainWindow) refreshKeyring() {
+	if w.svc.Keyring == nil {
+		w.keyringStatus.SetText("The OS keyring is not checked here.")
+		close(w.keyringChecked)
+		return
+	}
 	runAsync(10*time.Second, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, w.svc.CheckKeyring(ctx)
+		return struct{}{}, w.svc.Keyring.CheckKeyring(ctx)
 	}, func(_ struct{}, err error) {
 		defer close(w.keyringChecked)
 		if err == nil {
@@ -309,7 +329,7 @@ func (w *MainWindow) refreshKeyring() {
 			return
 		}
 		text := "The OS keyring is not available: " + err.Error() + "."
-		if h := w.svc.KeyringHint(err); h != "" {
+		if h := w.svc.Keyring.KeyringHint(err); h != "" {
 			text += " " + h
 		}
 		w.keyringStatus.SetText(text)

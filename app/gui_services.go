@@ -1,0 +1,62 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"nightjar/storage/catalog"
+	"nightjar/storage/logging"
+	"nightjar/storage/secrets"
+	"nightjar/ui"
+)
+
+// guiServices adapts App to the services the window consumes (ui.Services).
+// The adapters for each page live in the gui_*.go files beside this one.
+type guiServices struct{ a *App }
+
+// guiServices is what the window gets: every service, passed explicitly.
+func (a *App) guiServices() ui.Services {
+	s := &guiServices{a}
+	return ui.Services{
+		Streams:        a.streams,
+		Cameras:        s,
+		Layouts:        s,
+		RecordSettings: s,
+		Storage:        s,
+		Keyring:        s,
+	}
+}
+
+// CheckKeyring implements ui.KeyringStatus.
+func (s *guiServices) CheckKeyring(ctx context.Context) error {
+	err := s.a.Secrets.Check(ctx)
+	if err != nil {
+		s.a.Log.Warn("keyring unavailable", "err", err)
+	}
+	return err
+}
+
+// KeyringHint implements ui.KeyringStatus.
+func (s *guiServices) KeyringHint(err error) string { return secrets.Hint(err) }
+
+// Cameras implements ui.CameraService.
+func (s *guiServices) Cameras(ctx context.Context) ([]ui.CameraRow, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cams, err := s.a.DB.Cameras()
+	rows := make([]ui.CameraRow, 0, len(cams))
+	for _, c := range cams {
+		rows = append(rows, cameraRow(c))
+	}
+	return rows, err
+}
+
+func cameraRow(c catalog.Camera) ui.CameraRow {
+	return ui.CameraRow{
+		ID: c.ID, Name: c.Name, Group: c.Group, Address: logging.RedactURL(c.DeviceURL),
+		MainURI: logging.RedactURL(c.MainURI), SubURI: logging.RedactURL(c.SubURI), PTZ: c.PTZ,
+		Model: strings.TrimSpace(c.Manufacturer + " " + c.Model), FactoryPassword: c.FactoryPassword,
+		RecordMode: c.Record.Mode,
+	}
+}
