@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"nightjar/devices/onvif"
+	"nightjar/internal/uithread"
 	"nightjar/storage/catalog"
 	"nightjar/ui"
 )
@@ -18,6 +19,7 @@ import (
 // the simulator's responder. With no target outside demo mode it probes
 // the local network by multicast: only ever on the user's request.
 func (s *guiServices) Discover(ctx context.Context, target string) ([]ui.FoundCamera, error) {
+	uithread.Check("network: discover")
 	opt := onvif.DiscoverOptions{Wait: 2 * time.Second}
 	if target != "" {
 		opt.Targets = append(opt.Targets, target)
@@ -51,6 +53,7 @@ func (s *guiServices) Discover(ctx context.Context, target string) ([]ui.FoundCa
 }
 
 func (s *guiServices) AddCamera(ctx context.Context, f ui.AddForm) (ui.CameraRow, error) {
+	uithread.Check("network: add camera")
 	cam, err := s.a.AddCamera(ctx, AddRequest{Address: f.Address, User: f.User, Pass: f.Pass, Name: f.Name, Group: f.Group})
 	if err != nil {
 		s.a.Log.Warn("add camera failed", "address", f.Address, "err", err)
@@ -60,10 +63,12 @@ func (s *guiServices) AddCamera(ctx context.Context, f ui.AddForm) (ui.CameraRow
 }
 
 func (s *guiServices) RemoveCamera(ctx context.Context, id string, deleteRecordings bool) error {
+	uithread.Check("catalogue: remove camera")
 	return s.a.RemoveCamera(ctx, id, deleteRecordings)
 }
 
 func (s *guiServices) EditCamera(ctx context.Context, id, name, group string) error {
+	uithread.Check("catalogue: edit camera")
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -79,6 +84,7 @@ func (s *guiServices) EditCamera(ctx context.Context, id, name, group string) er
 }
 
 func (s *guiServices) ChangePassword(ctx context.Context, id, newPass string) error {
+	uithread.Check("network: change password")
 	return s.a.ChangeCameraPassword(ctx, id, newPass)
 }
 
@@ -91,6 +97,7 @@ const skewWarning = time.Minute
 // CheckCamera tests the connection: ONVIF cameras with their stored
 // credentials, RTSP-only ones by reaching their port.
 func (s *guiServices) CheckCamera(ctx context.Context, id string) (ui.CameraStatus, error) {
+	uithread.Check("network: check camera")
 	cam, err := s.a.DB.Camera(id)
 	if err != nil {
 		return ui.StatusOffline, err
@@ -136,6 +143,7 @@ func (s *guiServices) CheckCamera(ctx context.Context, id string) (ui.CameraStat
 // Saved wall layouts (ui.LayoutStore).
 
 func (s *guiServices) SavedLayouts(ctx context.Context) ([]ui.SavedLayout, error) {
+	uithread.Check("catalogue: saved layouts")
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -148,6 +156,7 @@ func (s *guiServices) SavedLayouts(ctx context.Context) ([]ui.SavedLayout, error
 }
 
 func (s *guiServices) SaveLayout(ctx context.Context, l ui.SavedLayout) error {
+	uithread.Check("catalogue: save layout")
 	if err := ctx.Err(); err != nil {
 		return err
 	}

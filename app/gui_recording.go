@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"nightjar/internal/uithread"
 	"nightjar/storage/catalog"
 	"nightjar/storage/recording"
 	"nightjar/ui"
@@ -11,6 +12,7 @@ import (
 
 // RecordSettings implements ui.RecordSettingsStore.
 func (s *guiServices) RecordSettings(ctx context.Context, id string) (ui.RecordForm, error) {
+	uithread.Check("catalogue: record settings")
 	if err := ctx.Err(); err != nil {
 		return ui.RecordForm{}, err
 	}
@@ -72,6 +74,7 @@ func recordSettingsOf(f ui.RecordForm) catalog.RecordSettings {
 // SetRecordSettings stores a camera's record settings and applies them to
 // its recorder at once.
 func (s *guiServices) SetRecordSettings(ctx context.Context, id string, f ui.RecordForm) error {
+	uithread.Check("catalogue and recorders: set record settings")
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -92,6 +95,7 @@ func (s *guiServices) SetRecordSettings(ctx context.Context, id string, f ui.Rec
 
 // StorageUsage implements ui.StorageService.
 func (s *guiServices) StorageUsage(ctx context.Context) (ui.StorageUsage, error) {
+	uithread.Check("disk and catalogue: storage usage")
 	store := s.a.recordingStore()
 	u, err := store.Usage()
 	if err != nil {
@@ -152,6 +156,7 @@ func recordingRate(recent []catalog.Segment, recording func(id string) bool) flo
 
 // StorageLimits implements ui.StorageService.
 func (s *guiServices) StorageLimits(ctx context.Context) (int64, int64, error) {
+	uithread.Check("catalogue: storage limits")
 	if err := ctx.Err(); err != nil {
 		return 0, 0, err
 	}
@@ -166,6 +171,7 @@ func (s *guiServices) StorageLimits(ctx context.Context) (int64, int64, error) {
 // SetStorageLimits implements ui.StorageService. A zero reserve means
 // the default; the next sweep (within a minute) applies the limits.
 func (s *guiServices) SetStorageLimits(ctx context.Context, limit, reserve int64) error {
+	uithread.Check("catalogue: set storage limits")
 	if err := ctx.Err(); err != nil {
 		return err
 	}

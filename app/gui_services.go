@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"nightjar/internal/uithread"
 	"nightjar/storage/catalog"
 	"nightjar/storage/logging"
 	"nightjar/storage/secrets"
@@ -18,7 +19,7 @@ type guiServices struct{ a *App }
 func (a *App) guiServices() ui.Services {
 	s := &guiServices{a}
 	return ui.Services{
-		Streams:        a.streams,
+		Streams:        guiStreams(a.streams),
 		Cameras:        s,
 		Layouts:        s,
 		RecordSettings: s,
@@ -29,6 +30,7 @@ func (a *App) guiServices() ui.Services {
 
 // CheckKeyring implements ui.KeyringStatus.
 func (s *guiServices) CheckKeyring(ctx context.Context) error {
+	uithread.Check("keyring: check")
 	err := s.a.Secrets.Check(ctx)
 	if err != nil {
 		s.a.Log.Warn("keyring unavailable", "err", err)
@@ -41,6 +43,7 @@ func (s *guiServices) KeyringHint(err error) string { return secrets.Hint(err) }
 
 // Cameras implements ui.CameraService.
 func (s *guiServices) Cameras(ctx context.Context) ([]ui.CameraRow, error) {
+	uithread.Check("catalogue: cameras")
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -93,24 +93,26 @@ func newCamerasView(w *MainWindow, svc CameraService, recs RecordSettingsStore) 
 
 func (v *camerasView) object() fyne.CanvasObject { return v.content }
 
+// reload reads the camera list off the UI goroutine and shows it.
 func (v *camerasView) reload() {
-	rows, err := v.svc.Cameras(context.Background())
-	if err != nil {
-		v.count.SetText("The camera list could not be read: " + err.Error())
-		return
-	}
-	v.rows = rows
-	switch len(rows) {
-	case 0:
-		v.count.SetText("No camera yet. Find the cameras on your network, or add one by its address. Select a camera for its actions.")
-	default:
-		v.count.SetText(fmt.Sprintf("%d cameras. Select one to test, rename, change its password or remove it.", len(rows)))
-	}
-	v.list.Refresh()
-	if v.onRows != nil {
-		v.onRows(rows)
-	}
-	v.checkAll()
+	runAsync(10*time.Second, v.svc.Cameras, func(rows []CameraRow, err error) {
+		if err != nil {
+			v.count.SetText("The camera list could not be read: " + err.Error() + ". Check that the data folder is readable, then restart Nightjar.")
+			return
+		}
+		v.rows = rows
+		switch len(rows) {
+		case 0:
+			v.count.SetText("No camera yet. Find the cameras on your network, or add one by its address. Select a camera for its actions.")
+		default:
+			v.count.SetText(fmt.Sprintf("%d cameras. Select one to test, rename, change its password or remove it.", len(rows)))
+		}
+		v.list.Refresh()
+		if v.onRows != nil {
+			v.onRows(rows)
+		}
+		v.checkAll()
+	})
 }
 
 func (v *camerasView) newRow() fyne.CanvasObject {
@@ -239,11 +241,16 @@ func (v *camerasView) showEdit(r CameraRow) {
 		if !ok {
 			return
 		}
-		if err := v.svc.EditCamera(context.Background(), r.ID, strings.TrimSpace(name.Text), strings.TrimSpace(group.Text)); err != nil {
-			v.showError("Saving "+r.Name, err)
-			return
-		}
-		v.reload()
+		n, g := strings.TrimSpace(name.Text), strings.TrimSpace(group.Text)
+		runAsync(10*time.Second, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, v.svc.EditCamera(ctx, r.ID, n, g)
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				v.showError("Saving "+r.Name, err)
+				return
+			}
+			v.reload()
+		})
 	}, v.w.win)
 }
 

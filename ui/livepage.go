@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,21 +61,29 @@ func newLivePage(mw *MainWindow, wl *Wall) fyne.CanvasObject {
 	return container.NewBorder(toolbar, nil, p.cameraList(), newPTZPad(wl), wl)
 }
 
+// reloadLayouts lists the built-in layouts at once and the saved ones
+// when the catalogue has answered, off the UI goroutine.
 func (p *livePage) reloadLayouts() {
 	names := make([]string, 0, len(Layouts))
 	for _, l := range Layouts {
 		names = append(names, l.Name)
 	}
-	p.saved = nil
-	if p.store != nil {
-		if saved, err := p.store.SavedLayouts(context.Background()); err == nil {
-			p.saved = saved
-		}
-	}
-	for _, s := range p.saved {
-		names = append(names, savedPrefix+s.Name)
-	}
 	p.layoutSel.SetOptions(names)
+	if p.store == nil {
+		return
+	}
+	runAsync(10*time.Second, p.store.SavedLayouts, func(saved []SavedLayout, err error) {
+		if err != nil {
+			p.wl.Toast("Saved layouts could not be read: " + err.Error() + ". The built-in layouts still work.")
+			return
+		}
+		p.saved = saved
+		opts := slices.Clone(names)
+		for _, s := range saved {
+			opts = append(opts, savedPrefix+s.Name)
+		}
+		p.layoutSel.SetOptions(opts)
+	})
 }
 
 func (p *livePage) choose(name string) {
@@ -100,12 +110,17 @@ func (p *livePage) saveDialog() {
 		if !ok || n == "" {
 			return
 		}
-		if err := p.store.SaveLayout(context.Background(), p.wl.Arrangement(n)); err != nil {
-			dialog.ShowError(err, p.mw.win)
-			return
-		}
-		p.reloadLayouts()
-		p.wl.Toast("Layout saved as " + n)
+		l := p.wl.Arrangement(n)
+		runAsync(10*time.Second, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, p.store.SaveLayout(ctx, l)
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("save the layout %q: %w; check that the data folder is writable, then save again", n, err), p.mw.win)
+				return
+			}
+			p.reloadLayouts()
+			p.wl.Toast("Layout saved as " + n)
+		})
 	}, p.mw.win)
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -95,6 +96,7 @@ type Wall struct {
 	// UI-goroutine state
 	model     wallModel
 	showStats bool
+	statsOn   atomic.Bool // showStats, for the pump's goroutine
 	kb        *wallKeys
 	texts     []tileTexts // the words over each stream's tile
 	toast     toastState
@@ -154,7 +156,8 @@ func NewWall(streams []LiveStream, cfg WallConfig) *Wall {
 	}
 	w.comp = newCompositor(streams, w.stop)
 	w.comp.onEvent, w.comp.onTileDrawn = cfg.OnEvent, cfg.OnTileDrawn
-	w.pump = &framePump{comp: w.comp, stop: w.stop, done: make(chan struct{}), toUI: w.onTick}
+	w.pump = &framePump{comp: w.comp, stop: w.stop, done: make(chan struct{}), toUI: w.onTick,
+		sample: func() overlaySample { return w.sampleOverlays(w.statsOn.Load()) }}
 	if cfg.Window != nil && os.Getenv("NIGHTJAR_WALL_DRAW") != "fyne" {
 		onShow := cfg.OnShow
 		if onShow == nil {
@@ -169,13 +172,14 @@ func NewWall(streams []LiveStream, cfg WallConfig) *Wall {
 	return w
 }
 
-// onTick shows what a pump tick found. UI goroutine.
-func (w *Wall) onTick(repaint, overlays bool) {
+// onTick shows what a pump tick found: new frames, and new overlay
+// figures when over is not nil. UI goroutine.
+func (w *Wall) onTick(repaint bool, over *overlaySample) {
 	if repaint && w.rend != nil {
 		w.rend.raster.Refresh()
 	}
-	if overlays {
-		w.updateOverlays()
+	if over != nil {
+		w.applyOverlays(*over)
 	}
 	w.syncNative()
 }

@@ -85,7 +85,7 @@ func (w *Wall) TappedSecondary(ev *fyne.PointEvent) {
 	)
 	if s := w.streams[i]; s.ToggleRecord != nil {
 		label := "Record (R)"
-		if s.Recording != nil && s.Recording() {
+		if w.texts[i].rec != "" { // as the tile shows it: no recorder call here
 			label = "Stop recording (R)"
 		}
 		menu.Items = append(menu.Items, fyne.NewMenuItem(label, w.ToggleRecordSelected))

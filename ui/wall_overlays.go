@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -44,10 +45,47 @@ func badgeText(st TileState, since time.Time, now time.Time) string {
 	return ""
 }
 
-// updateOverlays sets the badges and stats lines. It repaints only when a
-// text changed: on software GL every repaint redraws the whole window.
-func (w *Wall) updateOverlays() {
-	now := time.Now()
+// overlaySample is what the tiles' texts are made from, read off the UI
+// goroutine: each player's state, whether its camera records (the
+// recorders' lock) and, with the stats lines on, the shown player's
+// figures (several mpv property reads each).
+type overlaySample struct {
+	at    time.Time
+	tiles []tileSample
+}
+
+type tileSample struct {
+	state    TileState
+	since    time.Time
+	rec      bool
+	stats    TileStats
+	hasStats bool
+}
+
+// sampleOverlays reads the figures for the overlays. It may block, so it
+// runs on the pump's goroutine or through runAsync, never on the UI
+// goroutine.
+func (w *Wall) sampleOverlays(withStats bool) overlaySample {
+	s := overlaySample{at: time.Now(), tiles: make([]tileSample, len(w.streams))}
+	for i, st := range w.streams {
+		t := &s.tiles[i]
+		t.state, t.since = st.Source.State()
+		t.rec = st.Recording != nil && st.Recording()
+		if withStats {
+			src := w.comp.shownSource(i)
+			if src == nil {
+				src = st.Source
+			}
+			t.stats, t.hasStats = src.Stats(), true
+		}
+	}
+	return s
+}
+
+// applyOverlays sets the badges, REC marks and stats lines from s. It
+// repaints only when a text changed: on software GL every repaint redraws
+// the whole window. UI goroutine.
+func (w *Wall) applyOverlays(s overlaySample) {
 	changed := false
 	set := func(t *string, v string) {
 		if *t != v {
@@ -55,29 +93,33 @@ func (w *Wall) updateOverlays() {
 			changed = true
 		}
 	}
-	for i := range w.texts {
-		s := w.streams[i]
+	for i, ts := range s.tiles {
 		tt := &w.texts[i]
-		st, since := s.Source.State()
-		set(&tt.badge, badgeText(st, since, now))
+		set(&tt.badge, badgeText(ts.state, ts.since, s.at))
 		rec := ""
-		if s.Recording != nil && s.Recording() {
+		if ts.rec {
 			rec = "● REC"
 		}
 		set(&tt.rec, rec)
-		stats := ""
-		if w.showStats {
-			src := w.comp.shownSource(i)
-			if src == nil {
-				src = s.Source
-			}
-			stats = statsLine(src.Stats())
+		switch {
+		case !w.showStats:
+			set(&tt.stats, "")
+		case ts.hasStats:
+			set(&tt.stats, statsLine(ts.stats))
 		}
-		set(&tt.stats, stats)
 	}
 	if changed {
 		w.overlaysChanged()
 	}
+}
+
+// updateOverlays brings the overlays up to date now, reading the figures
+// off the UI goroutine.
+func (w *Wall) updateOverlays() {
+	withStats := w.showStats
+	runAsync(5*time.Second, func(context.Context) (overlaySample, error) {
+		return w.sampleOverlays(withStats), nil
+	}, func(s overlaySample, _ error) { w.applyOverlays(s) })
 }
 
 // statsLine is a tile's stats line.
@@ -96,6 +138,7 @@ func shortCodec(c string) string {
 // ToggleStats shows or hides every tile's stats line.
 func (w *Wall) ToggleStats() {
 	w.showStats = !w.showStats
+	w.statsOn.Store(w.showStats)
 	w.updateOverlays()
 }
 
@@ -141,7 +184,7 @@ func (w *Wall) SnapshotSelected() {
 	w.Toast("Saving a snapshot of " + s.Name + "…")
 	runAsync(20*time.Second, s.Snapshot, func(path string, err error) {
 		if err != nil {
-			w.Toast("Snapshot failed: " + err.Error())
+			w.Toast("Snapshot of " + s.Name + " failed: " + err.Error() + ". Test the camera on the Cameras page and check the disk has room, then press S again.")
 			return
 		}
 		w.Toast("Snapshot saved: " + path)
@@ -159,11 +202,15 @@ func (w *Wall) ToggleRecordSelected() {
 	runAsync(15*time.Second, s.ToggleRecord, func(on bool, err error) {
 		switch {
 		case err != nil:
-			w.Toast("Recording " + s.Name + " failed: " + err.Error())
+			w.Toast("Recording " + s.Name + " failed: " + err.Error() + ". See the storage line on the Settings page and test the camera on the Cameras page, then press R again.")
 		case on:
 			w.Toast("Recording " + s.Name + " (R stops)")
 		default:
 			w.Toast("Stopped recording " + s.Name)
+		}
+		if err == nil {
+			w.texts[sel].rec = map[bool]string{true: "● REC"}[on]
+			w.overlaysChanged()
 		}
 		w.updateOverlays()
 	})

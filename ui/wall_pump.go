@@ -26,8 +26,11 @@ type framePump struct {
 	// without one. With one, toUI runs on every tick, to keep the
 	// surface placed over the wall.
 	drawNative func() bool
-	// toUI runs on the UI goroutine after a tick with something to show.
-	toUI func(repaint, overlays bool)
+	// sample reads the overlays' figures, on the pump's goroutine.
+	sample func() overlaySample
+	// toUI runs on the UI goroutine after a tick with something to show;
+	// over is nil when the overlays are not due.
+	toUI func(repaint bool, over *overlaySample)
 }
 
 // pollFrames marks the shown sources that have a new frame and reports
@@ -65,8 +68,13 @@ func (p *framePump) run() {
 			if p.drawNative != nil && p.drawNative() {
 				repaint = false
 			}
+			var over *overlaySample
+			if overlays {
+				s := p.sample()
+				over = &s
+			}
 			if repaint || overlays || p.drawNative != nil {
-				toUI(func() { p.toUI(repaint, overlays) })
+				toUI(func() { p.toUI(repaint, over) })
 			}
 			if now.Sub(lastTune) >= 2*time.Second {
 				lastTune = now

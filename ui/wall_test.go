@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -197,6 +198,25 @@ func TestSnapshotKeyShowsWhereItWent(t *testing.T) {
 	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyS})
 	if got := w.ToastText(); got != "Snapshot saved: /data/snapshots/Door.png" {
 		t.Fatalf("toast %q", got)
+	}
+}
+
+// TestFailureToastsSayWhatToDo: a failed snapshot or recording says what
+// happened and what to do next.
+func TestFailureToastsSayWhatToDo(t *testing.T) {
+	w, _, _ := newTestWall(t)
+	w.streams[0].Snapshot = func(ctx context.Context) (string, error) { return "", errors.New("camera did not answer") }
+	w.streams[0].ToggleRecord = func(context.Context) (bool, error) { return false, errors.New("disk full") }
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyS})
+	if got := w.ToastText(); !strings.Contains(got, "camera did not answer") || !strings.Contains(got, "press S again") {
+		t.Errorf("snapshot toast %q lacks the error or what to do", got)
+	}
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyR})
+	if got := w.ToastText(); !strings.Contains(got, "disk full") || !strings.Contains(got, "press R again") {
+		t.Errorf("record toast %q lacks the error or what to do", got)
+	}
+	if w.RecordText(0) != "" {
+		t.Errorf("a failed start shows %q", w.RecordText(0))
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"nightjar/internal/uithread"
 )
 
 // Services are what the main window consumes from the rest of Nightjar:
@@ -103,6 +105,7 @@ func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
 	if cfg.Title == "" {
 		cfg.Title = "Nightjar"
 	}
+	uithread.Mark() // callbacks run on this goroutine, as NewMainWindow does
 	w := &MainWindow{app: a, svc: svc, cfg: cfg, win: a.NewWindow(cfg.Title), quit: a.Quit, keyringChecked: make(chan struct{})}
 	w.keyringStatus = widget.NewLabel("Checking the OS keyring…")
 	w.warnings = widget.NewLabel("")
@@ -212,17 +215,10 @@ func (w *MainWindow) installShortcuts() {
 	})
 }
 
+// livePage is the wall when there are streams. Otherwise it asks the
+// catalogue, off the UI goroutine, whether any camera is set up: the
+// welcome screen when none is, a note when they are but none plays.
 func (w *MainWindow) livePage() fyne.CanvasObject {
-	var n int
-	var err error
-	if w.svc.Cameras != nil {
-		var rows []CameraRow
-		rows, err = w.svc.Cameras.Cameras(context.Background())
-		n = len(rows)
-	}
-	if err == nil && n == 0 {
-		return newWelcome(w.cfg.Actions, w.ShowPage)
-	}
 	if streams := w.svc.Streams; len(streams) > 0 {
 		w.wall = NewWall(streams, WallConfig{
 			Window:      w.win,
@@ -233,11 +229,21 @@ func (w *MainWindow) livePage() fyne.CanvasObject {
 		})
 		return newLivePage(w, w.wall)
 	}
-	msg := fmt.Sprintf("The live wall of your %d cameras will be here: 1, 2×2, 3×3 and 4×4 layouts, fullscreen on double-click, PTZ from the keyboard. The Cameras page lists them now.", n)
-	if err != nil {
-		msg = "The camera list could not be read: " + err.Error()
-	}
-	return placeholder(PageLive, msg)
+	page := container.NewStack(placeholder(PageLive, "Reading the camera list…"))
+	runAsync(10*time.Second, w.svc.Cameras.Cameras, func(rows []CameraRow, err error) {
+		var content fyne.CanvasObject
+		switch {
+		case err != nil:
+			content = placeholder(PageLive, "The camera list could not be read: "+err.Error()+". Check that the data folder is readable, then restart Nightjar.")
+		case len(rows) == 0:
+			content = newWelcome(w.cfg.Actions, w.ShowPage)
+		default:
+			content = placeholder(PageLive, fmt.Sprintf("None of your %d cameras could be started on the live wall. The Cameras page tests each one; the log says why a player did not start.", len(rows)))
+		}
+		page.Objects = []fyne.CanvasObject{content}
+		page.Refresh()
+	})
+	return page
 }
 
 func (w *MainWindow) privacyPage() fyne.CanvasObject {
