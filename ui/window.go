@@ -313,7 +313,7 @@ func (w *MainWindow) refreshStorage() {
 	}
 	runAsync(10*time.Second, w.svc.Storage.StorageUsage, func(u StorageUsage, err error) {
 		if err != nil {
-			w.storage.SetText("Cannot read the recordings disk: " + err.Error())
+			w.storage.SetText("Cannot read the recordings disk: " + err.Error() + ". Check that the data folder's disk is mounted and readable; this page tries again each time it opens.")
 			return
 		}
 		w.storage.SetText(storageText(u))

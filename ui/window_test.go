@@ -62,7 +62,7 @@ func (f *fakeServices) KeyringHint(err error) string           { return "start g
 func (f *fakeServices) Cameras(ctx context.Context) ([]CameraRow, error) {
 	rows := make([]CameraRow, f.cameras)
 	for i := range rows {
-		rows[i] = CameraRow{ID: fmt.Sprint(i), Name: fmt.Sprintf("Cam %d", i+1), Address: "http://127.0.0.1/onvif/device_service", FactoryPassword: i == 0}
+		rows[i] = CameraRow{ID: fmt.Sprint(i), Name: fmt.Sprintf("Cam %d", i+1), Address: "http://127.0.0.1/onvif/device_service", FactoryPassword: i == 0, PTZ: i == 1, RecordMode: map[bool]string{true: ModeContinuous}[i == 1]}
 	}
 	return append(rows, f.extra...), nil
 }
