@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -13,13 +12,11 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
-	"strings"
 	"sync"
 	"time"
 
 	"nightjar/devices"
 	"nightjar/devices/camsim"
-	"nightjar/internal/redact"
 	"nightjar/storage/catalog"
 	"nightjar/storage/logging"
 	"nightjar/storage/recording"
@@ -236,7 +233,7 @@ func runGUI(g globalFlags, stderr io.Writer) int {
 			}
 		}
 	}
-	err = ui.Run(ctx, &guiServices{a}, ui.WindowConfig{
+	err = ui.Run(ctx, a.guiServices(), ui.WindowConfig{
 		OnTileDrawn: onTile,
 		Log:         a.Log,
 		Title:       title,
@@ -323,44 +320,6 @@ func pathOf(err error) string {
 		return oe.Path
 	}
 	return ""
-}
-
-// guiServices adapts App to ui.Services.
-type guiServices struct{ a *App }
-
-func (s *guiServices) CameraCount() (int, error) {
-	cams, err := s.a.DB.Cameras()
-	return len(cams), err
-}
-
-func (s *guiServices) CheckKeyring(ctx context.Context) error {
-	err := s.a.Secrets.Check(ctx)
-	if err != nil {
-		s.a.Log.Warn("keyring unavailable", "err", err)
-	}
-	return err
-}
-
-func (s *guiServices) KeyringHint(err error) string { return secrets.Hint(err) }
-
-func (s *guiServices) LiveStreams() []ui.LiveStream { return s.a.streams }
-
-func (s *guiServices) Cameras() ([]ui.CameraRow, error) {
-	cams, err := s.a.DB.Cameras()
-	rows := make([]ui.CameraRow, 0, len(cams))
-	for _, c := range cams {
-		rows = append(rows, cameraRow(c))
-	}
-	return rows, err
-}
-
-func cameraRow(c catalog.Camera) ui.CameraRow {
-	return ui.CameraRow{
-		ID: c.ID, Name: c.Name, Group: c.Group, Address: redact.RedactURL(c.DeviceURL),
-		MainURI: redact.RedactURL(c.MainURI), SubURI: redact.RedactURL(c.SubURI), PTZ: c.PTZ,
-		Model: strings.TrimSpace(c.Manufacturer + " " + c.Model), FactoryPassword: c.FactoryPassword,
-		RecordMode: c.Record.Mode, StreamWarning: c.StreamWarning,
-	}
 }
 
 // tightGC lets the GUI's Go heap grow a quarter past its live size before

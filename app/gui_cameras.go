@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"nightjar/devices/onvif"
+	"nightjar/internal/uithread"
 	"nightjar/storage/catalog"
 	"nightjar/ui"
 )
@@ -19,6 +20,7 @@ import (
 // the simulator's responder. With no target outside demo mode it probes
 // the local network by multicast: only ever on the user's request.
 func (s *guiServices) Discover(ctx context.Context, target string) ([]ui.FoundCamera, error) {
+	uithread.Check("network: discover")
 	opt := onvif.DiscoverOptions{Wait: 2 * time.Second}
 	if target != "" {
 		opt.Targets = append(opt.Targets, target)
@@ -52,6 +54,7 @@ func (s *guiServices) Discover(ctx context.Context, target string) ([]ui.FoundCa
 }
 
 func (s *guiServices) AddCamera(ctx context.Context, f ui.AddForm) (ui.CameraRow, error) {
+	uithread.Check("network: add camera")
 	cam, err := s.a.AddCamera(ctx, AddRequest{Address: f.Address, User: f.User, Pass: f.Pass, Name: f.Name, Group: f.Group})
 	if err != nil {
 		s.a.Log.Warn("add camera failed", "address", f.Address, "err", err)
@@ -61,10 +64,15 @@ func (s *guiServices) AddCamera(ctx context.Context, f ui.AddForm) (ui.CameraRow
 }
 
 func (s *guiServices) RemoveCamera(ctx context.Context, id string, deleteRecordings bool) error {
+	uithread.Check("catalogue: remove camera")
 	return s.a.RemoveCamera(ctx, id, deleteRecordings)
 }
 
-func (s *guiServices) EditCamera(id, name, group string) error {
+func (s *guiServices) EditCamera(ctx context.Context, id, name, group string) error {
+	uithread.Check("catalogue: edit camera")
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if name == "" {
 		return errors.New("a camera needs a name")
 	}
@@ -77,6 +85,7 @@ func (s *guiServices) EditCamera(id, name, group string) error {
 }
 
 func (s *guiServices) ChangePassword(ctx context.Context, id, newPass string) error {
+	uithread.Check("network: change password")
 	return s.a.ChangeCameraPassword(ctx, id, newPass)
 }
 
@@ -92,6 +101,7 @@ const skewWarning = time.Minute
 // what to do; only a working camera whose clock is off has a status
 // without one.
 func (s *guiServices) CheckCamera(ctx context.Context, id string) (ui.CameraStatus, error) {
+	uithread.Check("network: check camera")
 	cam, err := s.a.DB.Camera(id)
 	if err != nil {
 		return ui.StatusOffline, err
@@ -136,7 +146,11 @@ func (s *guiServices) CheckCamera(ctx context.Context, id string) (ui.CameraStat
 
 // Saved wall layouts (ui.LayoutStore).
 
-func (s *guiServices) SavedLayouts() ([]ui.SavedLayout, error) {
+func (s *guiServices) SavedLayouts(ctx context.Context) ([]ui.SavedLayout, error) {
+	uithread.Check("catalogue: saved layouts")
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	ls, err := s.a.DB.Layouts()
 	out := make([]ui.SavedLayout, 0, len(ls))
 	for _, l := range ls {
@@ -145,6 +159,10 @@ func (s *guiServices) SavedLayouts() ([]ui.SavedLayout, error) {
 	return out, err
 }
 
-func (s *guiServices) SaveLayout(l ui.SavedLayout) error {
+func (s *guiServices) SaveLayout(ctx context.Context, l ui.SavedLayout) error {
+	uithread.Check("catalogue: save layout")
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	return s.a.DB.PutLayout(catalog.Layout{Name: l.Name, Layout: l.Layout, Cameras: l.Cameras})
 }

@@ -4,13 +4,18 @@ import (
 	"context"
 	"time"
 
+	"nightjar/internal/uithread"
 	"nightjar/storage/catalog"
 	"nightjar/storage/recording"
 	"nightjar/ui"
 )
 
-// RecordSettings implements ui.RecordingService.
-func (s *guiServices) RecordSettings(id string) (ui.RecordForm, error) {
+// RecordSettings implements ui.RecordSettingsStore.
+func (s *guiServices) RecordSettings(ctx context.Context, id string) (ui.RecordForm, error) {
+	uithread.Check("catalogue: record settings")
+	if err := ctx.Err(); err != nil {
+		return ui.RecordForm{}, err
+	}
 	cam, err := s.a.DB.Camera(id)
 	if err != nil {
 		return ui.RecordForm{}, err
@@ -68,7 +73,11 @@ func recordSettingsOf(f ui.RecordForm) catalog.RecordSettings {
 
 // SetRecordSettings stores a camera's record settings and applies them to
 // its recorder at once.
-func (s *guiServices) SetRecordSettings(id string, f ui.RecordForm) error {
+func (s *guiServices) SetRecordSettings(ctx context.Context, id string, f ui.RecordForm) error {
+	uithread.Check("catalogue and recorders: set record settings")
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	cam, err := s.a.DB.Camera(id)
 	if err != nil {
 		return err
@@ -84,8 +93,9 @@ func (s *guiServices) SetRecordSettings(id string, f ui.RecordForm) error {
 	return nil
 }
 
-// StorageUsage implements ui.RecordingService.
+// StorageUsage implements ui.StorageService.
 func (s *guiServices) StorageUsage(ctx context.Context) (ui.StorageUsage, error) {
+	uithread.Check("disk and catalogue: storage usage")
 	store := s.a.recordingStore()
 	u, err := store.Usage()
 	if err != nil {
@@ -144,8 +154,12 @@ func recordingRate(recent []catalog.Segment, recording func(id string) bool) flo
 	return rate
 }
 
-// StorageLimits implements ui.RecordingService.
-func (s *guiServices) StorageLimits() (int64, int64, error) {
+// StorageLimits implements ui.StorageService.
+func (s *guiServices) StorageLimits(ctx context.Context) (int64, int64, error) {
+	uithread.Check("catalogue: storage limits")
+	if err := ctx.Err(); err != nil {
+		return 0, 0, err
+	}
 	st, err := s.a.DB.Settings()
 	reserve := st.Reserve
 	if reserve == 0 {
@@ -154,9 +168,13 @@ func (s *guiServices) StorageLimits() (int64, int64, error) {
 	return st.RecordingCap, max(reserve, 0), err
 }
 
-// SetStorageLimits implements ui.RecordingService. A zero reserve means
+// SetStorageLimits implements ui.StorageService. A zero reserve means
 // the default; the next sweep (within a minute) applies the limits.
-func (s *guiServices) SetStorageLimits(limit, reserve int64) error {
+func (s *guiServices) SetStorageLimits(ctx context.Context, limit, reserve int64) error {
+	uithread.Check("catalogue: set storage limits")
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	st, err := s.a.DB.Settings()
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"image"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"nightjar/devices/onvif"
@@ -133,47 +134,96 @@ func (s *liveSource) Stats() ui.TileStats {
 }
 
 // ptzControl runs one camera's PTZ commands in order on its own
-// goroutine, so the UI never waits for the network.
+// goroutine, so the UI never waits for the network: queueing a command
+// never blocks, and a command queued after close is dropped, not sent.
 type ptzControl struct {
 	c       *onvif.Client
 	profile string
-	cmds    chan func(context.Context)
 	log     *slog.Logger
+	wake    chan struct{} // a command waits; capacity 1
 	done    chan struct{}
+
+	mu     sync.Mutex // guards the fields below
+	queue  []ptzCmd
+	closed bool
 }
+
+type ptzCmd struct {
+	f    func(context.Context)
+	move bool // a newer move replaces it
+}
+
+// ptzQueueMax bounds the commands waiting for a camera that does not
+// answer; moves give way first.
+const ptzQueueMax = 16
 
 func newPTZControl(cam catalog.Camera, pass string, log *slog.Logger) *ptzControl {
 	c := &onvif.Client{DeviceURL: cam.DeviceURL, Username: cam.Username, Password: pass}
 	c.SetClockOffset(cam.ClockOffset)
-	p := &ptzControl{c: c, profile: cam.MainProfile, cmds: make(chan func(context.Context), 16), log: log, done: make(chan struct{})}
+	p := &ptzControl{c: c, profile: cam.MainProfile, log: log, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go p.run()
 	return p
 }
 
 func (p *ptzControl) run() {
 	defer close(p.done)
-	for f := range p.cmds {
+	for {
+		p.mu.Lock()
+		if len(p.queue) == 0 {
+			closed := p.closed
+			p.mu.Unlock()
+			if closed {
+				return
+			}
+			<-p.wake
+			continue
+		}
+		cmd := p.queue[0]
+		p.queue = p.queue[1:]
+		p.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		f(ctx)
+		cmd.f(ctx)
 		cancel()
 	}
 }
 
-// send queues f; moves may be dropped when the queue is full, but never
-// a stop (must reports it).
-func (p *ptzControl) send(f func(context.Context), must bool) {
-	if must {
-		select {
-		case p.cmds <- f:
-		case <-time.After(2 * time.Second):
-			p.log.Error("PTZ queue stuck; command dropped")
-		}
+// send queues f without blocking. A move replaces a move still waiting
+// (the newest velocity is the one that matters); a full queue drops a
+// waiting move, or else the new command, and says so.
+func (p *ptzControl) send(f func(context.Context), move bool) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
 		return
 	}
+	p.enqueueLocked(ptzCmd{f: f, move: move})
+	p.mu.Unlock()
 	select {
-	case p.cmds <- f:
+	case p.wake <- struct{}{}:
 	default:
 	}
+}
+
+func (p *ptzControl) enqueueLocked(cmd ptzCmd) {
+	if cmd.move {
+		if n := len(p.queue); n > 0 && p.queue[n-1].move {
+			p.queue[n-1] = cmd
+			return
+		}
+	}
+	if len(p.queue) >= ptzQueueMax {
+		for i, c := range p.queue {
+			if c.move {
+				p.queue = append(p.queue[:i], p.queue[i+1:]...)
+				break
+			}
+		}
+	}
+	if len(p.queue) >= ptzQueueMax {
+		p.log.Error("PTZ queue full: the camera does not answer; command dropped")
+		return
+	}
+	p.queue = append(p.queue, cmd)
 }
 
 func (p *ptzControl) logErr(what string, err error) {
@@ -188,15 +238,15 @@ const moveTimeout = 10 * time.Second
 func (p *ptzControl) Move(pan, tilt, zoom float64) {
 	p.send(func(ctx context.Context) {
 		p.logErr("move", p.c.ContinuousMove(ctx, p.profile, pan, tilt, zoom, moveTimeout))
-	}, false)
+	}, true)
 }
 
 func (p *ptzControl) Stop() {
-	p.send(func(ctx context.Context) { p.logErr("stop", p.c.Stop(ctx, p.profile)) }, true)
+	p.send(func(ctx context.Context) { p.logErr("stop", p.c.Stop(ctx, p.profile)) }, false)
 }
 
 func (p *ptzControl) Home() {
-	p.send(func(ctx context.Context) { p.logErr("home", p.c.GotoHome(ctx, p.profile)) }, true)
+	p.send(func(ctx context.Context) { p.logErr("home", p.c.GotoHome(ctx, p.profile)) }, false)
 }
 
 // Nightjar's numbered presets are the camera presets named "1" to "9".
@@ -223,7 +273,7 @@ func (p *ptzControl) GotoPreset(n int) {
 			err = p.c.GotoPreset(ctx, p.profile, tok)
 		}
 		p.logErr("goto preset", err)
-	}, true)
+	}, false)
 }
 
 func (p *ptzControl) SetPreset(n int) {
@@ -233,12 +283,20 @@ func (p *ptzControl) SetPreset(n int) {
 			_, err = p.c.SetPreset(ctx, p.profile, strconv.Itoa(n), tok)
 		}
 		p.logErr("set preset", err)
-	}, true)
+	}, false)
 }
 
+// close sends a last stop, runs what is queued and ends the goroutine.
+// Commands sent afterwards (a pad's late stop timer) are dropped.
 func (p *ptzControl) close() {
 	p.Stop()
-	close(p.cmds)
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
 	<-p.done
 }
 

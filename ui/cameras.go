@@ -54,11 +54,11 @@ const (
 
 // CameraService is what the Cameras page needs; app implements it.
 type CameraService interface {
-	Cameras() ([]CameraRow, error)
+	Cameras(ctx context.Context) ([]CameraRow, error)
 	Discover(ctx context.Context, target string) ([]FoundCamera, error)
 	AddCamera(ctx context.Context, f AddForm) (CameraRow, error)
 	RemoveCamera(ctx context.Context, id string, deleteRecordings bool) error
-	EditCamera(id, name, group string) error
+	EditCamera(ctx context.Context, id, name, group string) error
 	CheckCamera(ctx context.Context, id string) (CameraStatus, error)
 	ChangePassword(ctx context.Context, id, newPass string) error
 	// ErrorHint says what to do about err, or "".
@@ -69,6 +69,7 @@ type CameraService interface {
 type camerasView struct {
 	w       *MainWindow
 	svc     CameraService
+	recs    RecordSettingsStore // nil: no Recording… action
 	rows    []CameraRow
 	status  map[string]CameraStatus
 	list    *widget.List
@@ -77,8 +78,8 @@ type camerasView struct {
 	onRows  func([]CameraRow) // the Privacy page listens for warnings
 }
 
-func newCamerasView(w *MainWindow, svc CameraService) *camerasView {
-	v := &camerasView{w: w, svc: svc, status: map[string]CameraStatus{}}
+func newCamerasView(w *MainWindow, svc CameraService, recs RecordSettingsStore) *camerasView {
+	v := &camerasView{w: w, svc: svc, recs: recs, status: map[string]CameraStatus{}}
 	v.count = widget.NewLabel("")
 	v.list = widget.NewList(func() int { return len(v.rows) }, v.newRow, v.updateRow)
 	v.list.OnSelected = func(id widget.ListItemID) { v.list.Unselect(id); v.showActions(v.rows[id]) }
@@ -95,24 +96,26 @@ func newCamerasView(w *MainWindow, svc CameraService) *camerasView {
 
 func (v *camerasView) object() fyne.CanvasObject { return v.content }
 
+// reload reads the camera list off the UI goroutine and shows it.
 func (v *camerasView) reload() {
-	rows, err := v.svc.Cameras()
-	if err != nil {
-		v.count.SetText("The camera list could not be read: " + err.Error())
-		return
-	}
-	v.rows = rows
-	switch len(rows) {
-	case 0:
-		v.count.SetText("No camera yet. Find the cameras on your network, or add one by its address. Select a camera for its actions.")
-	default:
-		v.count.SetText(fmt.Sprintf("%d cameras. Select one to test, rename, change its password or remove it.", len(rows)))
-	}
-	v.list.Refresh()
-	if v.onRows != nil {
-		v.onRows(rows)
-	}
-	v.checkAll()
+	runAsync(10*time.Second, v.svc.Cameras, func(rows []CameraRow, err error) {
+		if err != nil {
+			v.count.SetText("The camera list could not be read: " + err.Error() + ". Check that the data folder is readable, then restart Nightjar.")
+			return
+		}
+		v.rows = rows
+		switch len(rows) {
+		case 0:
+			v.count.SetText("No camera yet. Find the cameras on your network, or add one by its address. Select a camera for its actions.")
+		default:
+			v.count.SetText(fmt.Sprintf("%d cameras. Select one to test, rename, change its password or remove it.", len(rows)))
+		}
+		v.list.Refresh()
+		if v.onRows != nil {
+			v.onRows(rows)
+		}
+		v.checkAll()
+	})
 }
 
 func (v *camerasView) newRow() fyne.CanvasObject {
@@ -203,7 +206,7 @@ func (v *camerasView) showActions(r CameraRow) {
 		btn("Test connection", theme.ViewRefreshIcon(), func() { v.testOne(r) }),
 		btn("Rename / group", theme.DocumentCreateIcon(), func() { v.showEdit(r) }),
 	}
-	if _, ok := v.svc.(RecordingService); ok {
+	if v.recs != nil {
 		items = append(items, btn("Recording…", theme.MediaRecordIcon(), func() { v.showRecordSettings(r) }))
 	}
 	if r.Address != "" {
@@ -244,11 +247,16 @@ func (v *camerasView) showEdit(r CameraRow) {
 		if !ok {
 			return
 		}
-		if err := v.svc.EditCamera(r.ID, strings.TrimSpace(name.Text), strings.TrimSpace(group.Text)); err != nil {
-			v.showError("Saving "+r.Name, err)
-			return
-		}
-		v.reload()
+		n, g := strings.TrimSpace(name.Text), strings.TrimSpace(group.Text)
+		runAsync(10*time.Second, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, v.svc.EditCamera(ctx, r.ID, n, g)
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				v.showError("Saving "+r.Name, err)
+				return
+			}
+			v.reload()
+		})
 	}, v.w.win)
 }
 

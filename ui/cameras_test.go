@@ -20,7 +20,7 @@ func TestAddDialogFlow(t *testing.T) {
 		{Name: "Lobby", Hardware: "Camsim", Address: "http://127.0.0.1:8000/onvif/device_service"},
 		{Name: "Old", Address: "http://127.0.0.1:8010/onvif/device_service", Added: true},
 	}}
-	w := NewMainWindow(a, svc, WindowConfig{})
+	w := NewMainWindow(a, svc.services(), WindowConfig{})
 	w.ShowPage(PageCameras)
 	d := w.cameras.newAddDialog(AddForm{})
 	d.d.Show()
@@ -62,7 +62,7 @@ func TestAddDialogFlow(t *testing.T) {
 
 func TestFactoryPasswordWarningOnPrivacyPage(t *testing.T) {
 	a := test.NewTempApp(t)
-	w := NewMainWindow(a, &fakeServices{cameras: 2}, WindowConfig{})
+	w := NewMainWindow(a, (&fakeServices{cameras: 2}).services(), WindowConfig{})
 	if !strings.Contains(w.warnings.Text, "Cam 1") || strings.Contains(w.warnings.Text, "Cam 2") {
 		t.Fatalf("privacy warning %q", w.warnings.Text)
 	}

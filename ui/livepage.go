@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,8 +17,8 @@ import (
 
 // LayoutStore keeps saved wall arrangements; app implements it.
 type LayoutStore interface {
-	SavedLayouts() ([]SavedLayout, error)
-	SaveLayout(SavedLayout) error
+	SavedLayouts(ctx context.Context) ([]SavedLayout, error)
+	SaveLayout(ctx context.Context, l SavedLayout) error
 }
 
 // savedPrefix marks saved arrangements in the layout list.
@@ -35,7 +38,7 @@ type livePage struct {
 }
 
 func newLivePage(mw *MainWindow, wl *Wall) fyne.CanvasObject {
-	p := &livePage{mw: mw, wl: wl, store: mw.svc}
+	p := &livePage{mw: mw, wl: wl, store: mw.svc.Layouts}
 	p.layoutSel = widget.NewSelect(nil, p.choose)
 	p.reloadLayouts()
 	p.layoutSel.SetSelected(wl.CurrentLayout().Name)
@@ -48,6 +51,9 @@ func newLivePage(mw *MainWindow, wl *Wall) fyne.CanvasObject {
 		}
 	})
 	save := widget.NewButtonWithIcon("Save layout…", theme.DocumentSaveIcon(), p.saveDialog)
+	if p.store == nil {
+		save.Disable()
+	}
 	tourSel := widget.NewSelect([]string{"Tour off", "Tour 10 s", "Tour 30 s", "Tour 60 s"}, p.setTour)
 	tourSel.SetSelected("Tour off")
 	second := widget.NewButtonWithIcon("New window", theme.ContentCopyIcon(), func() { openSecondWall(mw) })
@@ -55,21 +61,29 @@ func newLivePage(mw *MainWindow, wl *Wall) fyne.CanvasObject {
 	return container.NewBorder(toolbar, nil, p.cameraList(), newPTZPad(wl), wl)
 }
 
+// reloadLayouts lists the built-in layouts at once and the saved ones
+// when the catalogue has answered, off the UI goroutine.
 func (p *livePage) reloadLayouts() {
 	names := make([]string, 0, len(Layouts))
 	for _, l := range Layouts {
 		names = append(names, l.Name)
 	}
-	p.saved = nil
-	if p.store != nil {
-		if saved, err := p.store.SavedLayouts(); err == nil {
-			p.saved = saved
-		}
-	}
-	for _, s := range p.saved {
-		names = append(names, savedPrefix+s.Name)
-	}
 	p.layoutSel.SetOptions(names)
+	if p.store == nil {
+		return
+	}
+	runAsync(10*time.Second, p.store.SavedLayouts, func(saved []SavedLayout, err error) {
+		if err != nil {
+			p.wl.Toast("Saved layouts could not be read: " + err.Error() + ". The built-in layouts still work.")
+			return
+		}
+		p.saved = saved
+		opts := slices.Clone(names)
+		for _, s := range saved {
+			opts = append(opts, savedPrefix+s.Name)
+		}
+		p.layoutSel.SetOptions(opts)
+	})
 }
 
 func (p *livePage) choose(name string) {
@@ -96,12 +110,17 @@ func (p *livePage) saveDialog() {
 		if !ok || n == "" {
 			return
 		}
-		if err := p.store.SaveLayout(p.wl.Arrangement(n)); err != nil {
-			dialog.ShowError(err, p.mw.win)
-			return
-		}
-		p.reloadLayouts()
-		p.wl.Toast("Layout saved as " + n)
+		l := p.wl.Arrangement(n)
+		runAsync(10*time.Second, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, p.store.SaveLayout(ctx, l)
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("save the layout %q: %w; check that the data folder is writable, then save again", n, err), p.mw.win)
+				return
+			}
+			p.reloadLayouts()
+			p.wl.Toast("Layout saved as " + n)
+		})
 	}, p.mw.win)
 }
 
@@ -138,7 +157,7 @@ func (p *livePage) setTour(choice string) {
 			case <-p.wl.stop:
 				return
 			case <-t.C:
-				fyne.Do(p.nextTourStop)
+				toUI(p.nextTourStop)
 			}
 		}
 	}()
@@ -195,21 +214,10 @@ func (c *cameraChip) DragEnd() {
 // Tapped selects the camera on the wall.
 func (c *cameraChip) Tapped(*fyne.PointEvent) { c.wall.Select(c.stream) }
 
-// nudge is how long a tap on the pad moves the camera.
-const nudge = 400 * time.Millisecond
-
 // newPTZPad is the on-screen PTZ control for the selected camera.
 func newPTZPad(wl *Wall) fyne.CanvasObject {
 	move := func(p, t, z float64) func() {
-		return func() {
-			ptz := wl.selectedPTZ()
-			if ptz == nil {
-				return
-			}
-			s := wl.PTZSpeed()
-			ptz.Move(p*s, t*s, z*s)
-			time.AfterFunc(nudge, ptz.Stop)
-		}
+		return func() { wl.NudgePTZ(p, t, z) }
 	}
 	btn := func(icon fyne.Resource, fn func()) *widget.Button { return widget.NewButtonWithIcon("", icon, fn) }
 	pad := container.NewGridWithColumns(3,
@@ -259,20 +267,15 @@ func newPTZPad(wl *Wall) fyne.CanvasObject {
 // openSecondWall opens another window with the same cameras, for a second
 // monitor. It shares the streams; closing it leaves the main wall alone.
 func openSecondWall(mw *MainWindow) {
-	streams := mw.svc.LiveStreams()
+	streams := mw.svc.Streams
 	if len(streams) == 0 {
 		return
 	}
 	win := mw.app.NewWindow("Nightjar wall")
-	wl := NewWall(streams)
-	wl.Log = mw.cfg.Log
-	wl.DrawNatively(win, nil)
+	wl := NewWall(streams, WallConfig{Window: win, Log: mw.cfg.Log})
 	win.SetContent(wl)
 	win.Resize(fyne.NewSize(1280, 720))
 	win.Canvas().SetOnTypedKey(wl.TypedKey)
-	win.SetOnClosed(func() {
-		wl.StopPTZ()
-		wl.Close()
-	})
+	win.SetOnClosed(wl.Close)
 	win.Show()
 }

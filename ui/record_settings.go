@@ -37,15 +37,22 @@ type RecordForm struct {
 	FromHour, ToHour int
 }
 
-// RecordingService edits record settings and reports storage.
-type RecordingService interface {
-	RecordSettings(id string) (RecordForm, error)
-	SetRecordSettings(id string, f RecordForm) error
+// RecordSettingsStore keeps each camera's record settings, for the
+// Recording… dialog.
+type RecordSettingsStore interface {
+	RecordSettings(ctx context.Context, id string) (RecordForm, error)
+	// SetRecordSettings stores f and applies it to the camera's recorder.
+	SetRecordSettings(ctx context.Context, id string, f RecordForm) error
+}
+
+// StorageService reports the recordings disk and edits its limits, for
+// the Settings page.
+type StorageService interface {
 	StorageUsage(ctx context.Context) (StorageUsage, error)
 	// StorageLimits returns the disk cap (0: none) and the free-space
 	// reserve, in bytes.
-	StorageLimits() (limit, reserve int64, err error)
-	SetStorageLimits(limit, reserve int64) error
+	StorageLimits(ctx context.Context) (limit, reserve int64, err error)
+	SetStorageLimits(ctx context.Context, limit, reserve int64) error
 }
 
 // StorageUsage is the recordings disk as the Settings page shows it.
@@ -68,17 +75,25 @@ var modeLabels = []struct{ mode, label string }{
 
 var weekdays = []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
 
-// showRecordSettings edits r's record settings.
+// showRecordSettings reads r's record settings off the UI goroutine and
+// opens the dialog that edits them.
 func (v *camerasView) showRecordSettings(r CameraRow) {
-	svc, ok := v.svc.(RecordingService)
-	if !ok {
+	if v.recs == nil {
 		return
 	}
-	f, err := svc.RecordSettings(r.ID)
-	if err != nil {
-		v.showError("Reading record settings of "+r.Name, err)
-		return
-	}
+	runAsync(10*time.Second, func(ctx context.Context) (RecordForm, error) {
+		return v.recs.RecordSettings(ctx, r.ID)
+	}, func(f RecordForm, err error) {
+		if err != nil {
+			v.showError("Reading record settings of "+r.Name, err)
+			return
+		}
+		v.recordDialog(r, f)
+	})
+}
+
+// recordDialog edits f, r's record settings, and saves them.
+func (v *camerasView) recordDialog(r CameraRow, f RecordForm) {
 	var labels []string
 	for _, m := range modeLabels {
 		labels = append(labels, m.label)
@@ -165,11 +180,15 @@ func (v *camerasView) showRecordSettings(r CameraRow) {
 			v.showError("Saving record settings", fmt.Errorf("a schedule needs at least one day and an end hour after its start hour"))
 			return
 		}
-		if err := svc.SetRecordSettings(r.ID, out); err != nil {
-			v.showError("Saving record settings of "+r.Name, err)
-			return
-		}
-		v.reload()
+		runAsync(10*time.Second, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, v.recs.SetRecordSettings(ctx, r.ID, out)
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				v.showError("Saving record settings of "+r.Name, err)
+				return
+			}
+			v.reload()
+		})
 	}, v.w.win)
 }
 
@@ -259,15 +278,22 @@ func formatGB(b int64) string {
 }
 
 // storageLimitsForm edits the disk cap and the reserve.
-func (w *MainWindow) storageLimitsForm(svc RecordingService) fyne.CanvasObject {
+func (w *MainWindow) storageLimitsForm(svc StorageService) fyne.CanvasObject {
 	limit, reserve := widget.NewEntry(), widget.NewEntry()
 	limit.SetPlaceHolder("no cap")
 	reserve.SetPlaceHolder("1")
-	if l, r, err := svc.StorageLimits(); err == nil {
-		limit.SetText(formatGB(l))
-		reserve.SetText(formatGB(r))
-	}
 	status := widget.NewLabel("")
+	runAsync(10*time.Second, func(ctx context.Context) ([2]int64, error) {
+		l, r, err := svc.StorageLimits(ctx)
+		return [2]int64{l, r}, err
+	}, func(lr [2]int64, err error) {
+		if err != nil {
+			status.SetText("Cannot read the limits: " + err.Error() + ". Enter them again and save.")
+			return
+		}
+		limit.SetText(formatGB(lr[0]))
+		reserve.SetText(formatGB(lr[1]))
+	})
 	save := widget.NewButton("Save limits", func() {
 		l, err1 := parseGB(limit.Text)
 		r, err2 := parseGB(reserve.Text)
@@ -275,12 +301,16 @@ func (w *MainWindow) storageLimitsForm(svc RecordingService) fyne.CanvasObject {
 			status.SetText("Sizes are in GB, for example 500 or 1.5.")
 			return
 		}
-		if err := svc.SetStorageLimits(l, r); err != nil {
-			status.SetText("Could not save: " + err.Error())
-			return
-		}
-		status.SetText("Saved. The oldest footage goes first when a limit is reached.")
-		w.refreshStorage()
+		runAsync(10*time.Second, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, svc.SetStorageLimits(ctx, l, r)
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				status.SetText("Could not save: " + err.Error() + ". Check that the data folder is writable, then save again.")
+				return
+			}
+			status.SetText("Saved. The oldest footage goes first when a limit is reached.")
+			w.refreshStorage()
+		})
 	})
 	return container.NewVBox(
 		container.NewGridWithColumns(4, widget.NewLabel("Cap all footage at (GB)"), limit, widget.NewLabel("Keep free on disk (GB)"), reserve),

@@ -52,7 +52,6 @@ func Run(ctx context.Context, svc Services, cfg WindowConfig) error {
 	}
 	w.Window().ShowAndRun()
 	if w.wall != nil {
-		w.wall.StopPTZ()
 		w.wall.Close()
 	}
 	return nil

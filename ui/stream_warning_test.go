@@ -16,8 +16,8 @@ func TestCameraRowShowsStreamWarning(t *testing.T) {
 	a := test.NewTempApp(t)
 	const warning = "main stream on 10.0.0.9, not the camera's host 10.0.0.5"
 	svc := &fakeServices{cameras: 1, extra: []CameraRow{{ID: "w", Name: "Gate", Address: "http://10.0.0.5/onvif/device_service", StreamWarning: warning}}}
-	w := NewMainWindow(a, svc, WindowConfig{})
-	v := newCamerasView(w, svc)
+	w := NewMainWindow(a, svc.services(), WindowConfig{})
+	v := newCamerasView(w, svc, svc)
 	if len(v.rows) != 2 {
 		t.Fatalf("%d rows, want 2", len(v.rows))
 	}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 )
 
@@ -29,6 +31,10 @@ type wallKeys struct {
 	speed float64
 	// moving is the stream a continuous move was sent to, or -1.
 	moving int
+	// nudged is the PTZ a pad tap moved, and nudge the timer that stops
+	// it; both nil when no nudge runs.
+	nudged PTZControl
+	nudge  *time.Timer
 }
 
 func (w *Wall) keys() *wallKeys {
@@ -100,16 +106,16 @@ func (w *Wall) applyPTZ() {
 	if ptz == nil {
 		return
 	}
-	if kb.moving >= 0 && kb.moving != w.selected {
+	if kb.moving >= 0 && kb.moving != w.model.selected {
 		w.StopPTZ() // the selection changed mid-move: stop the old camera
 	}
-	kb.moving = w.selected
+	kb.moving = w.model.selected
 	ptz.Move(pan, tilt, zoom)
 }
 
-// StopPTZ stops any move the wall started. It is called on key release,
-// on focus loss, when the page changes and when the window closes, so a
-// camera never keeps spinning.
+// StopPTZ stops any move the wall started, held key or pad nudge. It is
+// called on key release, on focus loss, when the page changes and when
+// the window closes, so a camera never keeps spinning.
 func (w *Wall) StopPTZ() {
 	kb := w.keys()
 	if kb.moving >= 0 && kb.moving < len(w.streams) {
@@ -119,13 +125,56 @@ func (w *Wall) StopPTZ() {
 	}
 	kb.moving = -1
 	clear(kb.held)
+	w.endNudge()
+}
+
+// nudge is how long a tap on the pad moves the camera.
+const nudge = 400 * time.Millisecond
+
+// NudgePTZ moves the selected camera for a moment: a tap on the pad.
+// pan, tilt and zoom are directions in -1..1, scaled by the move speed.
+// The stop comes through the UI goroutine, and never after the wall has
+// closed: Close stops the camera at once instead.
+func (w *Wall) NudgePTZ(pan, tilt, zoom float64) {
+	ptz := w.selectedPTZ()
+	if ptz == nil || w.closed() {
+		return
+	}
+	kb := w.keys()
+	w.endNudge() // a nudge of another camera stops first
+	s := kb.speed
+	ptz.Move(pan*s, tilt*s, zoom*s)
+	kb.nudged = ptz
+	var t *time.Timer
+	t = time.AfterFunc(nudge, func() {
+		toUI(func() {
+			if kb.nudge == t {
+				w.endNudge()
+			}
+		})
+	})
+	kb.nudge = t
+}
+
+// endNudge stops the camera a pad tap moved, if it still moves.
+func (w *Wall) endNudge() {
+	kb := w.keys()
+	if kb.nudge == nil {
+		return
+	}
+	kb.nudge.Stop()
+	kb.nudge = nil
+	if !w.closed() {
+		kb.nudged.Stop()
+	}
+	kb.nudged = nil
 }
 
 func (w *Wall) selectedPTZ() PTZControl {
-	if w.selected < 0 || w.selected >= len(w.streams) {
+	if w.model.selected < 0 || w.model.selected >= len(w.streams) {
 		return nil
 	}
-	return w.streams[w.selected].PTZ
+	return w.streams[w.model.selected].PTZ
 }
 
 // TypedKey handles the wall's single-press keys.
@@ -133,12 +182,12 @@ func (w *Wall) TypedKey(ev *fyne.KeyEvent) {
 	kb := w.keys()
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
-		w.Fullscreen(w.selected)
+		w.Fullscreen(w.model.selected)
 	case fyne.KeyEscape:
 		w.Fullscreen(-1)
 	case fyne.KeyTab:
 		w.StopPTZ()
-		w.Select((w.selected + 1) % max(1, len(w.streams)))
+		w.Select((w.model.selected + 1) % max(1, len(w.streams)))
 	case fyne.KeyI:
 		w.ToggleStats()
 	case fyne.KeyS:
@@ -146,7 +195,7 @@ func (w *Wall) TypedKey(ev *fyne.KeyEvent) {
 	case fyne.KeyR:
 		w.ToggleRecordSelected()
 	case fyne.KeyL:
-		w.SetLayout(nextLayout(w.layout))
+		w.SetLayout(nextLayout(w.model.layout))
 	case fyne.KeyH:
 		if p := w.selectedPTZ(); p != nil {
 			p.Home()

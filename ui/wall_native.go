@@ -2,8 +2,6 @@ package ui
 
 import (
 	"image"
-	"log/slog"
-	"os"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -14,7 +12,7 @@ import (
 
 // nativeView puts the wall's video on an X11 surface (see xsurface) in
 // place of the Fyne raster. The UI goroutine decides where the wall is
-// and whether it may be shown (syncNative); the wall's tick goroutine
+// and whether it may be shown (syncNative); the wall's frame pump
 // draws (drawNative).
 type nativeView struct {
 	win      fyne.Window
@@ -30,24 +28,9 @@ type nativeView struct {
 
 	failed bool // the surface is not to be opened (again)
 
-	// the tick goroutine's own
+	// the pump's own
 	video *image.RGBA // the tiles without overlays, B, G, R, X
 	putN  int         // the overlay last put
-}
-
-// DrawNatively lets the wall draw its video straight to an X11 child
-// window of win when the platform allows it: with software GL that costs
-// a fraction of a Fyne repaint. onShow says whether the wall is on show
-// (nil: always). Menus and dialogs over the window bring the Fyne drawing
-// back while they are open. NIGHTJAR_WALL_DRAW=fyne turns it off.
-func (w *Wall) DrawNatively(win fyne.Window, onShow func() bool) {
-	if os.Getenv("NIGHTJAR_WALL_DRAW") == "fyne" {
-		return
-	}
-	if onShow == nil {
-		onShow = func() bool { return true }
-	}
-	w.native = &nativeView{win: win, onShow: onShow}
 }
 
 // nativeActive reports whether the X11 surface shows the video.
@@ -60,10 +43,6 @@ func (w *Wall) nativeActive() bool {
 	defer n.mu.Unlock()
 	return n.active
 }
-
-// NativeDrawing reports whether the wall's video goes to an X11 surface
-// now, for tests and the log.
-func (w *Wall) NativeDrawing() bool { return w.nativeActive() }
 
 // syncNative runs on the UI goroutine: it opens the surface once the
 // window exists, places it over the wall, repaints the overlay texts when
@@ -91,9 +70,9 @@ func (w *Wall) syncNative() {
 		abs := fyne.CurrentApp().Driver().AbsolutePositionForObject(w)
 		x, y := int(abs.X*scale+0.5), int(abs.Y*scale+0.5)
 		place = image.Rect(x, y, x+int(size.Width*scale+0.5), y+int(size.Height*scale+0.5))
-		if w.overlayStale || n.over == nil || !n.over.img.Rect.Eq(image.Rectangle{Max: place.Size()}) {
+		if w.rend != nil && (w.overlayStale || n.over == nil || !n.over.img.Rect.Eq(image.Rectangle{Max: place.Size()})) {
 			w.overlayStale = false
-			over := paintOverlay(w.overlayObjects(), place.Size(), scale)
+			over := paintOverlay(w.rend.overlayObjects(), place.Size(), scale)
 			n.mu.Lock()
 			n.over = over
 			n.overN++
@@ -106,12 +85,14 @@ func (w *Wall) syncNative() {
 	n.mu.Unlock()
 	if was != ok {
 		// The raster and the Fyne overlays take over, or hand over.
-		if ok {
-			w.raster.Hide()
-		} else {
-			w.raster.Show()
+		if w.rend != nil {
+			if ok {
+				w.rend.raster.Hide()
+			} else {
+				w.rend.raster.Show()
+			}
 		}
-		w.dirty.Store(true)
+		w.pump.dirty.Store(true)
 		w.Refresh()
 	}
 }
@@ -131,7 +112,7 @@ func (w *Wall) openSurface() bool {
 		})
 	}
 	if !x11 {
-		w.log().Info("live wall draws through Fyne", "reason", "not an X11 window")
+		w.log.Info("live wall draws through Fyne", "reason", "not an X11 window")
 		n.release(true)
 		return false
 	}
@@ -143,7 +124,7 @@ func (w *Wall) openSurface() bool {
 		// A busy X server can refuse a connection now and then; a display
 		// without the surface fails the same way every time.
 		if n.attempts++; n.attempts >= 5 {
-			w.log().Info("live wall draws through Fyne", "reason", err)
+			w.log.Info("live wall draws through Fyne", "reason", err)
 			n.release(true)
 		}
 		return false
@@ -151,13 +132,13 @@ func (w *Wall) openSurface() bool {
 	n.mu.Lock()
 	n.surf = s
 	n.mu.Unlock()
-	w.log().Info("live wall draws to an X11 surface")
+	w.log.Info("live wall draws to an X11 surface")
 	return true
 }
 
 // drawNative draws the tiles with new frames to the surface and reports
 // whether it did; false leaves the frame to the Fyne raster. It runs on
-// the tick goroutine.
+// the pump's goroutine.
 func (w *Wall) drawNative() bool {
 	n := w.native
 	if n == nil {
@@ -182,9 +163,7 @@ func (w *Wall) drawNative() bool {
 		n.video = image.NewRGBA(img.Rect)
 		n.putN = -1
 	}
-	w.mu.Lock()
-	drawn := w.compose(n.video, true)
-	w.mu.Unlock()
+	drawn := w.comp.compose(n.video, true)
 	if surf.Exposed() || n.putN != overN {
 		n.putN = overN
 		drawn = []image.Rectangle{img.Rect}
@@ -203,22 +182,24 @@ func (w *Wall) drawNative() bool {
 }
 
 // nativeFailed gives up the surface and, with fallback, hands the video
-// back to Fyne. Tick goroutine.
+// back to Fyne. The pump's goroutine.
 func (w *Wall) nativeFailed(err error, fallback bool) {
 	w.native.release(true)
 	if !fallback {
-		w.log().Debug("live wall: X11 surface gone", "err", err)
+		w.log.Debug("live wall: X11 surface gone", "err", err)
 		return
 	}
-	w.log().Warn("live wall: X11 surface failed; drawing through Fyne", "err", err)
-	w.dirty.Store(true)
-	fyne.Do(func() {
-		w.raster.Show()
+	w.log.Warn("live wall: X11 surface failed; drawing through Fyne", "err", err)
+	w.pump.dirty.Store(true)
+	toUI(func() {
+		if w.rend != nil {
+			w.rend.raster.Show()
+		}
 		w.Refresh()
 	})
 }
 
-// closeNative frees the surface, after the tick goroutine has stopped.
+// closeNative frees the surface, after the pump has stopped.
 func (w *Wall) closeNative() {
 	if w.native != nil {
 		w.native.release(false)
@@ -236,11 +217,4 @@ func (n *nativeView) release(failed bool) {
 	if surf != nil {
 		surf.Close()
 	}
-}
-
-func (w *Wall) log() *slog.Logger {
-	if w.Log != nil {
-		return w.Log
-	}
-	return slog.Default()
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -66,7 +67,7 @@ func newTestWall(t *testing.T) (*Wall, []*fakeSource, *fakePTZ) {
 	w := NewWall([]LiveStream{
 		{ID: "a", Name: "Door", Source: srcs[0], PTZ: ptz, FactoryPassword: true},
 		{ID: "b", Name: "Yard", Source: srcs[1]},
-	})
+	}, WallConfig{})
 	t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(400, 200))
 	return w, srcs, ptz
@@ -77,14 +78,14 @@ func newTestWall(t *testing.T) (*Wall, []*fakeSource, *fakePTZ) {
 // says offline with the time it was last seen.
 func TestTileStaleKeepsGreyedFrame(t *testing.T) {
 	w, srcs, _ := newTestWall(t)
-	img := w.generate(400, 200).(*image.RGBA)
+	img := w.comp.generate(400, 200).(*image.RGBA)
 	tile := Layouts[1].Tiles[0].pixelRect(400, 200)
 	mid := image.Pt(tile.Min.X+tile.Dx()/2, tile.Min.Y+tile.Dy()/2)
 	if c := img.RGBAAt(mid.X, mid.Y); c.R != 200 {
 		t.Fatalf("playing tile pixel %v", c)
 	}
 	srcs[0].set(TileReconnecting, time.Now().Add(-3*time.Second))
-	img = w.generate(400, 200).(*image.RGBA)
+	img = w.comp.generate(400, 200).(*image.RGBA)
 	c := img.RGBAAt(mid.X, mid.Y)
 	if c.R == 0 && c.G == 0 && c.B == 0 {
 		t.Fatal("stale tile went black")
@@ -93,21 +94,21 @@ func TestTileStaleKeepsGreyedFrame(t *testing.T) {
 		t.Fatalf("stale tile not greyed: %v", c)
 	}
 	w.updateOverlays()
-	if got := w.overlays[0].badge.Text; got != "reconnecting… 3s" {
+	if got := w.texts[0].badge; got != "reconnecting… 3s" {
 		t.Fatalf("badge %q", got)
 	}
 	seen := time.Now().Add(-45 * time.Second)
 	srcs[0].set(TileReconnecting, seen)
 	w.updateOverlays()
-	if got := w.overlays[0].badge.Text; got != "offline · last seen "+seen.Format("15:04:05") {
+	if got := w.texts[0].badge; got != "offline · last seen "+seen.Format("15:04:05") {
 		t.Fatalf("offline badge %q", got)
 	}
 	srcs[0].set(TilePlaying, time.Now())
 	w.updateOverlays()
-	if got := w.overlays[0].badge.Text; got != "" {
+	if got := w.texts[0].badge; got != "" {
 		t.Fatalf("badge after recovery %q", got)
 	}
-	if w.overlays[0].warn.Text == "" || w.overlays[1].warn.Text != "" {
+	if w.texts[0].warn == "" || w.texts[1].warn != "" {
 		t.Fatal("factory-password badge on the wrong tile")
 	}
 }
@@ -115,15 +116,15 @@ func TestTileStaleKeepsGreyedFrame(t *testing.T) {
 func TestStatsToggle(t *testing.T) {
 	w, _, _ := newTestWall(t)
 	w.updateOverlays()
-	if w.overlays[0].stats.Text != "" {
+	if w.texts[0].stats != "" {
 		t.Fatal("stats shown by default")
 	}
 	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyI})
-	if !strings.Contains(w.overlays[0].stats.Text, "640x360") || !strings.Contains(w.overlays[0].stats.Text, "15 fps") {
-		t.Fatalf("stats line %q", w.overlays[0].stats.Text)
+	if !strings.Contains(w.texts[0].stats, "640x360") || !strings.Contains(w.texts[0].stats, "15 fps") {
+		t.Fatalf("stats line %q", w.texts[0].stats)
 	}
 	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyI})
-	if w.overlays[0].stats.Text != "" {
+	if w.texts[0].stats != "" {
 		t.Fatal("stats not hidden again")
 	}
 }
@@ -200,19 +201,38 @@ func TestSnapshotKeyShowsWhereItWent(t *testing.T) {
 	}
 }
 
+// TestFailureToastsSayWhatToDo: a failed snapshot or recording says what
+// happened and what to do next.
+func TestFailureToastsSayWhatToDo(t *testing.T) {
+	w, _, _ := newTestWall(t)
+	w.streams[0].Snapshot = func(ctx context.Context) (string, error) { return "", errors.New("camera did not answer") }
+	w.streams[0].ToggleRecord = func(context.Context) (bool, error) { return false, errors.New("disk full") }
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyS})
+	if got := w.ToastText(); !strings.Contains(got, "camera did not answer") || !strings.Contains(got, "press S again") {
+		t.Errorf("snapshot toast %q lacks the error or what to do", got)
+	}
+	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyR})
+	if got := w.ToastText(); !strings.Contains(got, "disk full") || !strings.Contains(got, "press R again") {
+		t.Errorf("record toast %q lacks the error or what to do", got)
+	}
+	if w.RecordText(0) != "" {
+		t.Errorf("a failed start shows %q", w.RecordText(0))
+	}
+}
+
 func TestAssignSwapAndArrangement(t *testing.T) {
 	w, _, _ := newTestWall(t)
 	// 2 streams on a 2×2 layout: tiles 2 and 3 are empty.
 	if w.TileStream(0) != 0 || w.TileStream(1) != 1 || w.TileStream(2) != -1 {
-		t.Fatalf("initial assignment %v", w.assign[:4])
+		t.Fatalf("initial assignment %v", w.model.assign[:4])
 	}
 	w.Assign(3, 0) // stream 0 moves to tile 3; tile 0 takes what tile 3 had (nothing)
 	if w.TileStream(3) != 0 || w.TileStream(0) != -1 {
-		t.Fatalf("after assign %v", w.assign[:4])
+		t.Fatalf("after assign %v", w.model.assign[:4])
 	}
 	w.Assign(1, 0) // swap with stream 1
 	if w.TileStream(1) != 0 || w.TileStream(3) != 1 {
-		t.Fatalf("after swap %v", w.assign[:4])
+		t.Fatalf("after swap %v", w.model.assign[:4])
 	}
 	saved := w.Arrangement("Night")
 	if saved.Layout != "2×2" || strings.Join(saved.Cameras, ",") != ",a,,b" {
@@ -221,10 +241,10 @@ func TestAssignSwapAndArrangement(t *testing.T) {
 	w.SetLayout(Layouts[0])
 	w.Apply(saved)
 	if w.CurrentLayout().Name != "2×2" || w.TileStream(1) != 0 || w.TileStream(3) != 1 || w.TileStream(0) != -1 {
-		t.Fatalf("apply: %s %v", w.CurrentLayout().Name, w.assign[:4])
+		t.Fatalf("apply: %s %v", w.CurrentLayout().Name, w.model.assign[:4])
 	}
 	// Empty tiles are dark grey, not black.
-	img := w.generate(400, 200).(*image.RGBA)
+	img := w.comp.generate(400, 200).(*image.RGBA)
 	r := Layouts[1].Tiles[0].pixelRect(400, 200)
 	if c := img.RGBAAt(r.Min.X+10, r.Min.Y+10); c.R == 0 && c.G == 0 && c.B == 0 {
 		t.Fatal("empty tile is black")
@@ -241,16 +261,16 @@ func TestMainStreamFollowsTileSize(t *testing.T) {
 	w := NewWall([]LiveStream{{ID: "a", Name: "Door", Source: sub, OpenMain: func() (LiveSource, func()) {
 		opened <- struct{}{}
 		return main, func() {}
-	}}})
+	}}}, WallConfig{})
 	defer w.Close()
-	w.refreshSubWidths()
-	w.generate(600, 300) // 1×1 tile of 600 px: below 1.2 × 640
+	w.comp.refreshSubWidths()
+	w.comp.generate(600, 300) // 1×1 tile of 600 px: below 1.2 × 640
 	select {
 	case <-opened:
 		t.Fatal("main stream opened for a tile smaller than the sub stream")
 	default:
 	}
-	w.generate(1600, 900)
+	w.comp.generate(1600, 900)
 	select {
 	case <-opened:
 	case <-time.After(2 * time.Second):
@@ -259,7 +279,7 @@ func TestMainStreamFollowsTileSize(t *testing.T) {
 	var img *image.RGBA
 	deadline := time.Now().Add(2 * time.Second)
 	for {
-		img = w.generate(1600, 900).(*image.RGBA)
+		img = w.comp.generate(1600, 900).(*image.RGBA)
 		if img.RGBAAt(800, 450).G == 200 || time.Now().After(deadline) {
 			break
 		}

@@ -13,22 +13,40 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"nightjar/internal/uithread"
 )
 
-// Services is what the main window needs from the rest of Nightjar. app/
-// implements it; widget tests pass a fake.
-type Services interface {
-	// CameraCount returns how many cameras are configured.
-	CameraCount() (int, error)
+// Services are what the main window consumes from the rest of Nightjar:
+// one small interface per need, each declared beside the page that uses
+// it, passed explicitly. app implements them; widget tests pass fakes. A
+// nil service hides what needs it.
+type Services struct {
+	// Streams are the live wall's streams, at most 16.
+	Streams []LiveStream
+	// Cameras serves the Cameras page; the Live page counts cameras
+	// through it. It is required.
+	Cameras CameraService
+	// Layouts keeps saved wall arrangements.
+	Layouts LayoutStore
+	// RecordSettings edits a camera's record settings (the Cameras page's
+	// Recording… dialog).
+	RecordSettings RecordSettingsStore
+	// Storage reports the recordings disk and edits its limits (the
+	// Settings page).
+	Storage StorageService
+	// Keyring says whether secrets can be kept (the Privacy page).
+	Keyring KeyringStatus
+}
+
+// KeyringStatus is what the Privacy page needs to know about the OS
+// keyring.
+type KeyringStatus interface {
 	// CheckKeyring reports whether the OS keyring can be used. The error's
 	// text and hint are shown to the user.
 	CheckKeyring(ctx context.Context) error
 	// KeyringHint says how to fix a keyring error, or "".
 	KeyringHint(err error) string
-	CameraService
-	LayoutStore
-	// LiveStreams returns the streams for the live wall, at most 16.
-	LiveStreams() []LiveStream
 }
 
 // Actions are the welcome screen's buttons. A nil action hides its button.
@@ -87,11 +105,12 @@ func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
 	if cfg.Title == "" {
 		cfg.Title = "Nightjar"
 	}
+	uithread.Mark() // callbacks run on this goroutine, as NewMainWindow does
 	w := &MainWindow{app: a, svc: svc, cfg: cfg, win: a.NewWindow(cfg.Title), quit: a.Quit, keyringChecked: make(chan struct{})}
 	w.keyringStatus = widget.NewLabel("Checking the OS keyring…")
 	w.warnings = widget.NewLabel("")
 	w.warnings.Wrapping = fyne.TextWrapWord
-	w.cameras = newCamerasView(w, svc)
+	w.cameras = newCamerasView(w, svc.Cameras, svc.RecordSettings)
 	w.cameras.onRows = w.showWarnings
 	w.showWarnings(w.cameras.rows)
 	w.keyringStatus.Wrapping = fyne.TextWrapWord
@@ -115,6 +134,11 @@ func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
 		}
 	}
 	w.win.SetContent(w.tabs)
+	w.win.SetOnClosed(func() {
+		if w.wall != nil {
+			w.wall.Close() // stops its PTZ moves before the app closes the controls
+		}
+	})
 	w.win.Resize(fyne.NewSize(1280, 800))
 	w.installShortcuts()
 	w.refreshKeyring()
@@ -141,9 +165,6 @@ func (w *MainWindow) liveWall() *Wall {
 	}
 	return w.wall
 }
-
-// Wall returns the live wall, or nil when there is none.
-func (w *MainWindow) Wall() *Wall { return w.wall }
 
 // CurrentPage returns the name of the page on show.
 func (w *MainWindow) CurrentPage() string { return w.tabs.Selected().Text }
@@ -194,24 +215,35 @@ func (w *MainWindow) installShortcuts() {
 	})
 }
 
+// livePage is the wall when there are streams. Otherwise it asks the
+// catalogue, off the UI goroutine, whether any camera is set up: the
+// welcome screen when none is, a note when they are but none plays.
 func (w *MainWindow) livePage() fyne.CanvasObject {
-	n, err := w.svc.CameraCount()
-	if err == nil && n == 0 {
-		return newWelcome(w.cfg.Actions, w.ShowPage)
-	}
-	if streams := w.svc.LiveStreams(); len(streams) > 0 {
-		w.wall = NewWall(streams)
-		w.wall.OnEvent = w.cfg.OnWallEvent
-		w.wall.OnTileDrawn = w.cfg.OnTileDrawn
-		w.wall.Log = w.cfg.Log
-		w.wall.DrawNatively(w.win, func() bool { return w.liveWall() != nil })
+	if streams := w.svc.Streams; len(streams) > 0 {
+		w.wall = NewWall(streams, WallConfig{
+			Window:      w.win,
+			OnShow:      func() bool { return w.liveWall() != nil },
+			OnEvent:     w.cfg.OnWallEvent,
+			OnTileDrawn: w.cfg.OnTileDrawn,
+			Log:         w.cfg.Log,
+		})
 		return newLivePage(w, w.wall)
 	}
-	msg := fmt.Sprintf("The live wall of your %d cameras will be here: 1, 2×2, 3×3 and 4×4 layouts, fullscreen on double-click, PTZ from the keyboard. The Cameras page lists them now.", n)
-	if err != nil {
-		msg = "The camera list could not be read: " + err.Error()
-	}
-	return placeholder(PageLive, msg)
+	page := container.NewStack(placeholder(PageLive, "Reading the camera list…"))
+	runAsync(10*time.Second, w.svc.Cameras.Cameras, func(rows []CameraRow, err error) {
+		var content fyne.CanvasObject
+		switch {
+		case err != nil:
+			content = placeholder(PageLive, "The camera list could not be read: "+err.Error()+". Check that the data folder is readable, then restart Nightjar.")
+		case len(rows) == 0:
+			content = newWelcome(w.cfg.Actions, w.ShowPage)
+		default:
+			content = placeholder(PageLive, fmt.Sprintf("None of your %d cameras could be started on the live wall. The Cameras page tests each one; the log says why a player did not start.", len(rows)))
+		}
+		page.Objects = []fyne.CanvasObject{content}
+		page.Refresh()
+	})
+	return page
 }
 
 func (w *MainWindow) privacyPage() fyne.CanvasObject {
@@ -267,34 +299,35 @@ func (w *MainWindow) settingsPage() fyne.CanvasObject {
 		widget.NewFormItem("Version", widget.NewLabel(w.cfg.Version)),
 		widget.NewFormItem("Shortcuts", widget.NewLabel("Ctrl+Q quit · F11 fullscreen")),
 	)
-	if svc, ok := w.svc.(RecordingService); ok {
-		form.AppendItem(widget.NewFormItem("Limits", w.storageLimitsForm(svc)))
+	if w.svc.Storage != nil {
+		form.AppendItem(widget.NewFormItem("Limits", w.storageLimitsForm(w.svc.Storage)))
 	}
 	return container.NewVBox(widget.NewLabelWithStyle(PageSettings, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), form)
 }
 
 // refreshStorage shows the recordings disk's use and the days left.
 func (w *MainWindow) refreshStorage() {
-	svc, ok := w.svc.(RecordingService)
-	if !ok {
+	if w.svc.Storage == nil {
 		w.storage.SetText("Recording is not available.")
 		return
 	}
-	runAsync(10*time.Second, svc.StorageUsage, func(u StorageUsage, err error) {
+	runAsync(10*time.Second, w.svc.Storage.StorageUsage, func(u StorageUsage, err error) {
 		if err != nil {
-			w.storage.SetText("Cannot read the recordings disk: " + err.Error())
+			w.storage.SetText("Cannot read the recordings disk: " + err.Error() + ". Check that the data folder's disk is mounted and readable; this page tries again each time it opens.")
 			return
 		}
 		w.storage.SetText(storageText(u))
 	})
 }
 
-// StorageText is the Settings page's storage line, for tests.
-func (w *MainWindow) StorageText() string { return w.storage.Text }
-
 func (w *MainWindow) refreshKeyring() {
+	if w.svc.Keyring == nil {
+		w.keyringStatus.SetText("The OS keyring is not checked here.")
+		close(w.keyringChecked)
+		return
+	}
 	runAsync(10*time.Second, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, w.svc.CheckKeyring(ctx)
+		return struct{}{}, w.svc.Keyring.CheckKeyring(ctx)
 	}, func(_ struct{}, err error) {
 		defer close(w.keyringChecked)
 		if err == nil {
@@ -302,7 +335,7 @@ func (w *MainWindow) refreshKeyring() {
 			return
 		}
 		text := "The OS keyring is not available: " + err.Error() + "."
-		if h := w.svc.KeyringHint(err); h != "" {
+		if h := w.svc.Keyring.KeyringHint(err); h != "" {
 			text += " " + h
 		}
 		w.keyringStatus.SetText(text)

@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
+// fakeServices stands in for app: one fake behind every service the
+// window consumes.
 type fakeServices struct {
 	cameras    int
 	keyringErr error
@@ -20,6 +22,17 @@ type fakeServices struct {
 	added      []AddForm
 	addErr     error
 	found      []FoundCamera
+	streams    []LiveStream
+	layouts    []SavedLayout
+	records    map[string]RecordForm
+	usage      StorageUsage
+	limit      int64
+	reserve    int64
+}
+
+// services passes every fake, as app passes its adapters.
+func (f *fakeServices) services() Services {
+	return Services{Streams: f.streams, Cameras: f, Layouts: f, RecordSettings: f, Storage: f, Keyring: f}
 }
 
 func (f *fakeServices) Discover(ctx context.Context, target string) ([]FoundCamera, error) {
@@ -35,23 +48,53 @@ func (f *fakeServices) AddCamera(ctx context.Context, a AddForm) (CameraRow, err
 	return r, nil
 }
 func (f *fakeServices) RemoveCamera(ctx context.Context, id string, del bool) error { return nil }
-func (f *fakeServices) EditCamera(id, name, group string) error                     { return nil }
+func (f *fakeServices) EditCamera(ctx context.Context, id, name, group string) error {
+	return nil
+}
 func (f *fakeServices) CheckCamera(ctx context.Context, id string) (CameraStatus, error) {
 	return StatusOnline, nil
 }
 func (f *fakeServices) ChangePassword(ctx context.Context, id, p string) error { return nil }
 func (f *fakeServices) ErrorHint(err error) string                             { return "check the password" }
 
-func (f *fakeServices) CameraCount() (int, error)              { return f.cameras, nil }
 func (f *fakeServices) CheckKeyring(ctx context.Context) error { return f.keyringErr }
 func (f *fakeServices) KeyringHint(err error) string           { return "start gnome-keyring" }
-func (f *fakeServices) LiveStreams() []LiveStream              { return nil }
-func (f *fakeServices) Cameras() ([]CameraRow, error) {
+func (f *fakeServices) Cameras(ctx context.Context) ([]CameraRow, error) {
 	rows := make([]CameraRow, f.cameras)
 	for i := range rows {
-		rows[i] = CameraRow{ID: fmt.Sprint(i), Name: fmt.Sprintf("Cam %d", i+1), Address: "http://127.0.0.1/onvif/device_service", FactoryPassword: i == 0}
+		rows[i] = CameraRow{ID: fmt.Sprint(i), Name: fmt.Sprintf("Cam %d", i+1), Address: "http://127.0.0.1/onvif/device_service", FactoryPassword: i == 0, PTZ: i == 1, RecordMode: map[bool]string{true: ModeContinuous}[i == 1]}
 	}
 	return append(rows, f.extra...), nil
+}
+
+func (f *fakeServices) SavedLayouts(ctx context.Context) ([]SavedLayout, error) {
+	return f.layouts, nil
+}
+func (f *fakeServices) SaveLayout(ctx context.Context, l SavedLayout) error {
+	f.layouts = append(f.layouts, l)
+	return nil
+}
+
+func (f *fakeServices) RecordSettings(ctx context.Context, id string) (RecordForm, error) {
+	if r, ok := f.records[id]; ok {
+		return r, nil
+	}
+	return RecordForm{Mode: ModeOff, Stream: "main", FromHour: 8, ToHour: 18}, nil
+}
+func (f *fakeServices) SetRecordSettings(ctx context.Context, id string, r RecordForm) error {
+	if f.records == nil {
+		f.records = map[string]RecordForm{}
+	}
+	f.records[id] = r
+	return nil
+}
+func (f *fakeServices) StorageUsage(ctx context.Context) (StorageUsage, error) { return f.usage, nil }
+func (f *fakeServices) StorageLimits(ctx context.Context) (int64, int64, error) {
+	return f.limit, f.reserve, nil
+}
+func (f *fakeServices) SetStorageLimits(ctx context.Context, limit, reserve int64) error {
+	f.limit, f.reserve = limit, reserve
+	return nil
 }
 
 // findButton walks the object tree for a button with the given label.
@@ -72,7 +115,7 @@ func findButton(o fyne.CanvasObject, label string) *widget.Button {
 func TestWelcomeScreenWhenNoCamera(t *testing.T) {
 	a := test.NewTempApp(t)
 	demo := 0
-	w := NewMainWindow(a, &fakeServices{}, WindowConfig{Actions: Actions{TryDemo: func() { demo++ }}})
+	w := NewMainWindow(a, (&fakeServices{}).services(), WindowConfig{Actions: Actions{TryDemo: func() { demo++ }}})
 	live := w.tabs.Items[0].Content
 	for _, label := range []string{"Find cameras", "Add camera", "Try the demo"} {
 		if findButton(live, label) == nil {
@@ -92,7 +135,7 @@ func TestWelcomeScreenWhenNoCamera(t *testing.T) {
 
 func TestNoWelcomeWithCameras(t *testing.T) {
 	a := test.NewTempApp(t)
-	w := NewMainWindow(a, &fakeServices{cameras: 3}, WindowConfig{})
+	w := NewMainWindow(a, (&fakeServices{cameras: 3}).services(), WindowConfig{})
 	if findButton(w.tabs.Items[0].Content, "Find cameras") != nil {
 		t.Fatal("welcome screen shown although cameras exist")
 	}
@@ -117,7 +160,7 @@ func TestNoWelcomeWithCameras(t *testing.T) {
 
 func TestNavigationHasEveryPage(t *testing.T) {
 	a := test.NewTempApp(t)
-	w := NewMainWindow(a, &fakeServices{}, WindowConfig{})
+	w := NewMainWindow(a, (&fakeServices{}).services(), WindowConfig{})
 	want := []string{PageLive, PagePlayback, PageCameras, PagePrivacy, PageAudit, PageSettings}
 	if len(w.tabs.Items) != len(want) {
 		t.Fatalf("%d pages, want %d", len(w.tabs.Items), len(want))
@@ -135,7 +178,7 @@ func TestNavigationHasEveryPage(t *testing.T) {
 
 func TestKeyringProblemShownOnPrivacyPage(t *testing.T) {
 	a := test.NewTempApp(t)
-	w := NewMainWindow(a, &fakeServices{keyringErr: errors.New("no OS keyring is available")}, WindowConfig{})
+	w := NewMainWindow(a, (&fakeServices{keyringErr: errors.New("no OS keyring is available")}).services(), WindowConfig{})
 	select {
 	case <-w.keyringChecked:
 	case <-time.After(5 * time.Second):
@@ -149,7 +192,7 @@ func TestKeyringProblemShownOnPrivacyPage(t *testing.T) {
 
 func TestShortcuts(t *testing.T) {
 	a := test.NewTempApp(t)
-	w := NewMainWindow(a, &fakeServices{}, WindowConfig{})
+	w := NewMainWindow(a, (&fakeServices{}).services(), WindowConfig{})
 	win := w.Window()
 	if win.FullScreen() {
 		t.Fatal("starts fullscreen")
@@ -169,6 +212,3 @@ func TestShortcuts(t *testing.T) {
 		t.Fatalf("Ctrl+Q quit %d times", quits)
 	}
 }
-
-func (f *fakeServices) SavedLayouts() ([]SavedLayout, error) { return nil, nil }
-func (f *fakeServices) SaveLayout(SavedLayout) error         { return nil }
