@@ -276,6 +276,10 @@ func openSecondWall(mw *MainWindow) {
 	win.SetContent(wl)
 	win.Resize(fyne.NewSize(1280, 720))
 	win.Canvas().SetOnTypedKey(wl.TypedKey)
-	win.SetOnClosed(wl.Close)
+	mw.extraWalls = append(mw.extraWalls, wl)
+	win.SetOnClosed(func() {
+		wl.Close()
+		mw.extraWalls = slices.DeleteFunc(mw.extraWalls, func(x *Wall) bool { return x == wl })
+	})
 	win.Show()
 }

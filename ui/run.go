@@ -45,14 +45,12 @@ func Run(ctx context.Context, svc Services, cfg WindowConfig) error {
 	a.Settings().SetTheme(nightjarTheme{mode: ThemeSystem})
 	w := NewMainWindow(a, svc, cfg)
 	w.Window().SetMaster()
-	stop := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
+	stop := context.AfterFunc(ctx, func() { fyne.Do(w.quit) })
 	defer stop()
 	if w.wall != nil && cfg.OnWallStats != nil {
 		go reportWall(ctx, w.wall, cfg.OnWallStats)
 	}
 	w.Window().ShowAndRun()
-	if w.wall != nil {
-		w.wall.Close()
-	}
+	w.closeWalls() // when the loop ended some other way; a no-op after quit
 	return nil
 }

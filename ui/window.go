@@ -93,7 +93,8 @@ type MainWindow struct {
 
 	keyringStatus  *widget.Label
 	keyringChecked chan struct{} // closed once the keyring status is known
-	quit           func()        // defaults to the app's Quit
+	quit           func()        // closes the walls, then the app
+	extraWalls     []*Wall       // second walls, for other monitors
 	wall           *Wall
 	cameras        *camerasView
 	warnings       *widget.Label
@@ -106,7 +107,8 @@ func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
 		cfg.Title = "Nightjar"
 	}
 	uithread.Mark() // callbacks run on this goroutine, as NewMainWindow does
-	w := &MainWindow{app: a, svc: svc, cfg: cfg, win: a.NewWindow(cfg.Title), quit: a.Quit, keyringChecked: make(chan struct{})}
+	w := &MainWindow{app: a, svc: svc, cfg: cfg, win: a.NewWindow(cfg.Title), keyringChecked: make(chan struct{})}
+	w.quit = func() { w.closeWalls(); a.Quit() }
 	w.keyringStatus = widget.NewLabel("Checking the OS keyring…")
 	w.warnings = widget.NewLabel("")
 	w.warnings.Wrapping = fyne.TextWrapWord
@@ -134,11 +136,7 @@ func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
 		}
 	}
 	w.win.SetContent(w.tabs)
-	w.win.SetOnClosed(func() {
-		if w.wall != nil {
-			w.wall.Close() // stops its PTZ moves before the app closes the controls
-		}
-	})
+	w.win.SetOnClosed(w.closeWalls)
 	w.win.Resize(fyne.NewSize(1280, 800))
 	w.installShortcuts()
 	w.refreshKeyring()
@@ -164,6 +162,19 @@ func (w *MainWindow) liveWall() *Wall {
 		return nil
 	}
 	return w.wall
+}
+
+// closeWalls stops every wall's pump and PTZ moves. It runs on the UI
+// goroutine before the app's loop ends: a pump that went on ticking after
+// the loop would reach widgets from its own goroutine, since fyne.Do runs
+// the function at once when no loop is left. Closing a wall twice is safe.
+func (w *MainWindow) closeWalls() {
+	if w.wall != nil {
+		w.wall.Close() // stops its PTZ moves before the app closes the controls
+	}
+	for _, wl := range w.extraWalls {
+		wl.Close()
+	}
 }
 
 // CurrentPage returns the name of the page on show.
