@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"nightjar/devices/onvif"
+	"nightjar/internal/testwait"
 )
 
 // End-to-end tests run the real binary in a real X window. 'make test' runs
@@ -154,10 +155,10 @@ func distinctColours(img *image.RGBA, max int) int {
 
 // startApp starts the binary with args and stops it at cleanup, where a
 // race report or an unclean exit fails t.
-func startApp(t *testing.T, args ...string) (*exec.Cmd, *syncBuffer) {
+func startApp(t *testing.T, args ...string) (*exec.Cmd, *testwait.Buffer) {
 	t.Helper()
 	cmd := exec.Command(nightjarBinary(t), args...)
-	out := &syncBuffer{}
+	out := &testwait.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -456,7 +457,7 @@ func TestE2ENoBlackTileWhileCameraDrops(t *testing.T) {
 		base = ln.Addr().(*net.TCPAddr).Port / 10 * 10
 		ln.Close()
 		cmd := exec.Command(bin, "camsim", "--cameras", "2", "--listen", fmt.Sprintf("127.0.0.1:%d", base), "--discovery", "off", "--fault", "1:drop=3s")
-		simOut := &syncBuffer{}
+		simOut := &testwait.Buffer{}
 		cmd.Stdout, cmd.Stderr = simOut, simOut
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

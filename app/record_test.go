@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -253,7 +252,7 @@ func TestKillNineCycles(t *testing.T) {
 	for i := 0; i < cycles; i++ {
 		id := ids[i%2]
 		cmd := exec.Command(bin, "--data-dir", dir, "record", "--camera", id, "--segment", "2s")
-		out := &syncBuffer{}
+		out := &testwait.Buffer{}
 		cmd.Stdout, cmd.Stderr = out, out
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -318,25 +317,6 @@ func TestKillNineCycles(t *testing.T) {
 		t.Fatalf("verify after %d kills: %v\n%s", cycles, err, verify)
 	}
 	t.Logf("%d kill -9 cycles, %d recovered a cut segment; worst loss: main stream (2 Mbit/s) %v, sub stream (0.4 Mbit/s) %v", cycles, recovered, worst[ids[0]], worst[ids[1]])
-}
-
-// syncBuffer is a bytes.Buffer that a child process writes while the test
-// reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestMotionStartsAndPostRollStopsRecording: a camera in event mode records

@@ -1,10 +1,8 @@
 package devices
 
 import (
-	"bytes"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -41,30 +39,11 @@ func TestBusDeliversAndNeverBlocks(t *testing.T) {
 	b.Close()
 }
 
-// syncBuffer is a log destination the bus's timer writes while the test
-// reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestBusSummarisesLosses: a subscriber that never drains loses every
 // event past its buffer; the log says how many, per subscriber, once per
 // period, and Close flushes a period that has not ended.
 func TestBusSummarisesLosses(t *testing.T) {
-	var out syncBuffer
+	var out testwait.Buffer
 	b := &Bus{Log: slog.New(slog.NewTextHandler(&out, nil)), SummaryEvery: 200 * time.Millisecond}
 	_, stopStuck := b.Subscribe("stuck", 4)
 	defer stopStuck()

@@ -1,7 +1,6 @@
 package onvif
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"nightjar/devices/camsim"
+	"nightjar/internal/testwait"
 )
 
 // TestWatchEventsResendsStates: a camera sends motion only when it
@@ -86,25 +86,6 @@ func TestWatchEventsResendsStates(t *testing.T) {
 	<-done
 }
 
-// lockedBuffer is a log destination written by the watcher while the test
-// reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestWatchEventsWithoutSync: a camera that refuses SetSynchronizationPoint
 // keeps its subscription: WatchEvents says so once and goes on pulling,
 // without subscribing again, and changes still arrive.
@@ -115,7 +96,7 @@ func TestWatchEventsWithoutSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := &Client{DeviceURL: cam.DeviceURL(), Username: "admin", Password: "admin", Timeout: 2 * time.Second}
-	var logs lockedBuffer
+	var logs testwait.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var mu sync.Mutex

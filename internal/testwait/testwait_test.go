@@ -3,6 +3,7 @@ package testwait
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -42,4 +43,24 @@ func TestUntilFailsNamingWhat(t *testing.T) {
 	if !strings.Contains(r.msg, "a thing that never comes") {
 		t.Fatalf("message %q does not say what it waited for", r.msg)
 	}
+}
+
+// TestBufferConcurrentWrites: writes from other goroutines all arrive and
+// can be read while they go on (the race detector checks the locking).
+func TestBufferConcurrentWrites(t *testing.T) {
+	var b Buffer
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 100; j++ {
+				if _, err := b.Write([]byte("x")); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	Until(t, 5*time.Second, "800 bytes written", func() bool { return len(b.String()) == 800 })
+	wg.Wait()
 }
