@@ -135,33 +135,57 @@ func (f *faultFlags) Set(s string) error { *f = append(*f, s); return nil }
 
 func (f faultFlags) apply(sim *camsim.Sim) error {
 	for _, spec := range f {
-		camPart, rest, ok := strings.Cut(spec, ":")
-		if !ok {
-			return fmt.Errorf("--fault %q: want CAM:KIND[=ARG]", spec)
+		ft, err := parseFault(spec, len(sim.Cameras()))
+		if err != nil {
+			return err
 		}
-		var targets []*camsim.Camera
-		if camPart == "all" {
-			targets = sim.Cameras()
-		} else {
-			i, err := strconv.Atoi(camPart)
-			if err != nil || i < 1 || i > len(sim.Cameras()) {
-				return fmt.Errorf("--fault %q: no camera %q", spec, camPart)
-			}
-			targets = sim.Cameras()[i-1 : i]
-		}
-		kind, arg, _ := strings.Cut(rest, "=")
-		var d time.Duration
-		if arg != "" {
-			var err error
-			if d, err = time.ParseDuration(arg); err != nil {
-				return fmt.Errorf("--fault %q: %v", spec, err)
-			}
-		}
-		for _, c := range targets {
-			if err := c.InjectFault(kind, d); err != nil {
+		for _, i := range ft.cams {
+			if err := sim.Cameras()[i].InjectFault(ft.kind, ft.d); err != nil {
 				return fmt.Errorf("--fault %q: %v", spec, err)
 			}
 		}
 	}
 	return nil
+}
+
+// fault is one parsed --fault spec.
+type fault struct {
+	cams []int // camera indexes, from 0
+	kind string
+	d    time.Duration
+}
+
+// parseFault reads a --fault spec for a simulator of n cameras. The kind
+// is checked by camsim's InjectFault.
+func parseFault(spec string, n int) (fault, error) {
+	camPart, rest, ok := strings.Cut(spec, ":")
+	if !ok {
+		return fault{}, fmt.Errorf("--fault %q: want CAM:KIND[=ARG]", spec)
+	}
+	var ft fault
+	if camPart == "all" {
+		for i := range n {
+			ft.cams = append(ft.cams, i)
+		}
+	} else {
+		i, err := strconv.Atoi(camPart)
+		if err != nil || i < 1 || i > n {
+			return fault{}, fmt.Errorf("--fault %q: no camera %q", spec, camPart)
+		}
+		ft.cams = []int{i - 1}
+	}
+	kind, arg, _ := strings.Cut(rest, "=")
+	ft.kind = kind
+	if arg != "" {
+		var err error
+		if ft.d, err = time.ParseDuration(arg); err != nil {
+			return fault{}, fmt.Errorf("--fault %q: %v", spec, err)
+		}
+	}
+	if ft.d < 0 && kind != camsim.FaultClock {
+		// Only a clock runs behind; a drop, stall or reboot would
+		// silently not happen, or last forever.
+		return fault{}, fmt.Errorf("--fault %q: %s takes a duration of 0 or more", spec, kind)
+	}
+	return ft, nil
 }
