@@ -216,8 +216,28 @@ type reader struct {
 	decode func(*rtp.Packet) ([][]byte, error)
 }
 
-// setup picks the first video format, and AAC audio when there is one.
+// setup picks the tracks to record and sets up their medias.
 func (c *Client) setup(rc *gortsplib.Client, desc *description.Session) ([]Track, []reader, error) {
+	tracks, readers, err := c.pickTracks(desc)
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := map[*description.Media]bool{}
+	for _, r := range readers {
+		if seen[r.media] {
+			continue
+		}
+		seen[r.media] = true
+		if _, err := rc.Setup(desc.BaseURL, r.media, 0, 0); err != nil {
+			return nil, nil, err
+		}
+	}
+	return tracks, readers, nil
+}
+
+// pickTracks picks the first video format, and AAC audio when there is
+// one, from the camera's session description.
+func (c *Client) pickTracks(desc *description.Session) ([]Track, []reader, error) {
 	var tracks []Track
 	var readers []reader
 	haveVideo, haveAudio := false, false
@@ -233,7 +253,7 @@ func (c *Client) setup(rc *gortsplib.Client, desc *description.Session) ([]Track
 					return nil, nil, err
 				}
 				t := Track{Codec: "h264"}
-				if sps, pps := f.SafeParams(); sps != nil && pps != nil {
+				if sps, pps := f.SafeParams(); len(sps) > 0 && len(pps) > 0 { // "sprop-parameter-sets=SPS," gives an empty PPS
 					t.Params = [][]byte{sps, pps}
 					var s h264.SPS
 					if s.Unmarshal(sps) == nil {
@@ -258,7 +278,7 @@ func (c *Client) setup(rc *gortsplib.Client, desc *description.Session) ([]Track
 					return nil, nil, err
 				}
 				t := Track{Codec: "h265"}
-				if vps, sps, pps := f.SafeParams(); vps != nil && sps != nil && pps != nil {
+				if vps, sps, pps := f.SafeParams(); len(vps) > 0 && len(sps) > 0 && len(pps) > 0 {
 					t.Params = [][]byte{vps, sps, pps}
 					var s h265.SPS
 					if s.Unmarshal(sps) == nil {
@@ -292,16 +312,6 @@ func (c *Client) setup(rc *gortsplib.Client, desc *description.Session) ([]Track
 	}
 	if !haveVideo {
 		return nil, nil, fmt.Errorf("the stream has no H.264 or H.265 video")
-	}
-	seen := map[*description.Media]bool{}
-	for _, r := range readers {
-		if seen[r.media] {
-			continue
-		}
-		seen[r.media] = true
-		if _, err := rc.Setup(desc.BaseURL, r.media, 0, 0); err != nil {
-			return nil, nil, err
-		}
 	}
 	return tracks, readers, nil
 }
