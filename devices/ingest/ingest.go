@@ -208,6 +208,20 @@ loop:
 	return end
 }
 
+// maxSide is the largest picture side an H.264 or H.265 level allows
+// (level 6.2: the square root of 8 × the largest frame, about 16888
+// pixels). An SPS claiming more, or a cropping larger than the picture, is
+// not believed.
+const maxSide = 16888
+
+// pictureSize is w×h when it is a possible picture, or 0×0 (unknown).
+func pictureSize(w, h int) (int, int) {
+	if w <= 0 || h <= 0 || w > maxSide || h > maxSide {
+		return 0, 0
+	}
+	return w, h
+}
+
 type reader struct {
 	media  *description.Media
 	format format.Format
@@ -257,7 +271,7 @@ func (c *Client) pickTracks(desc *description.Session) ([]Track, []reader, error
 					t.Params = [][]byte{sps, pps}
 					var s h264.SPS
 					if s.Unmarshal(sps) == nil {
-						t.Width, t.Height = s.Width(), s.Height()
+						t.Width, t.Height = pictureSize(s.Width(), s.Height())
 					}
 				}
 				readers = append(readers, reader{media: m, format: f, track: len(tracks), video: true, decode: func(p *rtp.Packet) ([][]byte, error) {
@@ -282,7 +296,7 @@ func (c *Client) pickTracks(desc *description.Session) ([]Track, []reader, error
 					t.Params = [][]byte{vps, sps, pps}
 					var s h265.SPS
 					if s.Unmarshal(sps) == nil {
-						t.Width, t.Height = s.Width(), s.Height()
+						t.Width, t.Height = pictureSize(s.Width(), s.Height())
 					}
 				}
 				readers = append(readers, reader{media: m, format: f, track: len(tracks), video: true, decode: func(p *rtp.Packet) ([][]byte, error) {

@@ -18,10 +18,11 @@ import (
 // sets in sprop-parameter-sets or sprop-vps/sps/pps) and the RTP payloads
 // carrying access units and in-band parameter sets.
 
-// maxDimension bounds the picture size ingest reports: H.264 level 6.2
-// and H.265 level 6.2 allow at most 8192 luma samples a side, so 16384
-// leaves a margin for cameras beyond the levels.
-const maxDimension = 16384
+// maxDimension bounds the picture size ingest reports: level 6.2 of
+// H.264 allows frames of 139264 macroblocks, at most sqrt(8 × 139264) =
+// 1055 macroblocks (16880 pixels) a side, and of H.265 35651584 luma
+// samples, at most sqrt(8 × 35651584) = 16888 a side.
+const maxDimension = 16888
 
 // describe parses an SDP as gortsplib's client does after DESCRIBE.
 func describe(b []byte) (*description.Session, bool) {
