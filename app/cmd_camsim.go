@@ -179,7 +179,8 @@ func parseFault(spec string, n int) (fault, error) {
 	if arg != "" {
 		var err error
 		if ft.d, err = time.ParseDuration(arg); err != nil {
-			return fault{}, fmt.Errorf("--fault %q: %v", spec, err)
+			// Not time's own message: it leaves a DEL in the input as is.
+			return fault{}, fmt.Errorf("--fault %q: %q is not a duration such as 10s", spec, arg)
 		}
 	}
 	if ft.d < 0 && kind != camsim.FaultClock {
