@@ -186,7 +186,7 @@ func parseFault(spec string, n int) (fault, error) {
 	if ft.d < 0 && kind != camsim.FaultClock {
 		// Only a clock runs behind; a drop, stall or reboot would
 		// silently not happen, or last forever.
-		return fault{}, fmt.Errorf("--fault %q: %s takes a duration of 0 or more", spec, kind)
+		return fault{}, fmt.Errorf("--fault %q: %q takes a duration of 0 or more", spec, kind)
 	}
 	return ft, nil
 }
