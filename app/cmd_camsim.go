@@ -135,42 +135,82 @@ func (f *faultFlags) Set(s string) error { *f = append(*f, s); return nil }
 
 func (f faultFlags) apply(sim *camsim.Sim) error {
 	for _, spec := range f {
-		camPart, rest, ok := strings.Cut(spec, ":")
-		if !ok {
-			return fmt.Errorf("--fault %q: want CAM:KIND[=ARG]", spec)
+		ft, err := parseFault(spec, len(sim.Cameras()))
+		if err != nil {
+			return err
 		}
-		var targets []*camsim.Camera
-		if camPart == "all" {
-			targets = sim.Cameras()
-		} else {
-			i, err := strconv.Atoi(camPart)
-			if err != nil || i < 1 || i > len(sim.Cameras()) {
-				return fmt.Errorf("--fault %q: no camera %q", spec, camPart)
-			}
-			targets = sim.Cameras()[i-1 : i]
-		}
-		kind, arg, _ := strings.Cut(rest, "=")
-		if kind == camsim.FaultForeignHost {
-			if arg == "" {
-				return fmt.Errorf("--fault %q: want %s=HOST[:PORT], such as 127.0.0.2", spec, kind)
-			}
-			for _, c := range targets {
-				c.ReportForeignHost(arg)
+		if ft.kind == camsim.FaultForeignHost {
+			for _, i := range ft.cams {
+				sim.Cameras()[i].ReportForeignHost(ft.host)
 			}
 			continue
 		}
-		var d time.Duration
-		if arg != "" {
-			var err error
-			if d, err = time.ParseDuration(arg); err != nil {
-				return fmt.Errorf("--fault %q: %v", spec, err)
-			}
-		}
-		for _, c := range targets {
-			if err := c.InjectFault(kind, d); err != nil {
+		for _, i := range ft.cams {
+			if err := sim.Cameras()[i].InjectFault(ft.kind, ft.d); err != nil {
 				return fmt.Errorf("--fault %q: %v", spec, err)
 			}
 		}
 	}
 	return nil
+}
+
+// fault is one parsed --fault spec.
+type fault struct {
+	cams []int // camera indexes, from 0
+	kind string
+	d    time.Duration
+	host string // for foreign-host: HOST, HOST:PORT or SCHEME://HOST
+}
+
+// parseFault reads a --fault spec for a simulator of n cameras. The kind
+// is checked by camsim's InjectFault.
+func parseFault(spec string, n int) (fault, error) {
+	camPart, rest, ok := strings.Cut(spec, ":")
+	if !ok {
+		return fault{}, fmt.Errorf("--fault %q: want CAM:KIND[=ARG]", spec)
+	}
+	var ft fault
+	if camPart == "all" {
+		for i := range n {
+			ft.cams = append(ft.cams, i)
+		}
+	} else {
+		i, err := strconv.Atoi(camPart)
+		if err != nil || i < 1 || i > n {
+			return fault{}, fmt.Errorf("--fault %q: no camera %q", spec, camPart)
+		}
+		ft.cams = []int{i - 1}
+	}
+	kind, arg, _ := strings.Cut(rest, "=")
+	ft.kind = kind
+	if kind == camsim.FaultForeignHost {
+		if arg == "" || !printableASCII(arg) {
+			return fault{}, fmt.Errorf("--fault %q: want %s=HOST[:PORT], such as 127.0.0.2", spec, kind)
+		}
+		ft.host = arg
+		return ft, nil
+	}
+	if arg != "" {
+		var err error
+		if ft.d, err = time.ParseDuration(arg); err != nil {
+			// Not time's own message: it leaves a DEL in the input as is.
+			return fault{}, fmt.Errorf("--fault %q: %q is not a duration such as 10s", spec, arg)
+		}
+	}
+	if ft.d < 0 && kind != camsim.FaultClock {
+		// Only a clock runs behind; a drop, stall or reboot would
+		// silently not happen, or last forever.
+		return fault{}, fmt.Errorf("--fault %q: %q takes a duration of 0 or more", spec, kind)
+	}
+	return ft, nil
+}
+
+// printableASCII reports whether s is all printable ASCII, as a host is.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }

@@ -239,7 +239,9 @@ func parseRetention(s string) (time.Duration, error) {
 		s = strings.TrimSpace(strings.TrimSuffix(s, "d"))
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || time.Duration(n)*unit > 3650*24*time.Hour {
+	// n is checked before it is multiplied: a product past the int64
+	// range would wrap to a small or negative retention.
+	if err != nil || n < 0 || n > int(3650*24*time.Hour/unit) {
 		return 0, fmt.Errorf("keep for takes days (30 d) or hours (12 h), up to 10 years")
 	}
 	return time.Duration(n) * unit, nil
@@ -264,7 +266,7 @@ func parseGB(s string) (int64, error) {
 		return 0, nil
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v < 0 || v > 1e6 {
+	if err != nil || !(v >= 0 && v <= 1e6) { // NaN fails both
 		return 0, fmt.Errorf("%q is not a size in GB", s)
 	}
 	return int64(v * 1e9), nil

@@ -223,6 +223,20 @@ loop:
 	return end
 }
 
+// maxSide is the largest picture side an H.264 or H.265 level allows
+// (level 6.2: the square root of 8 × the largest frame, about 16888
+// pixels). An SPS claiming more, or a cropping larger than the picture, is
+// not believed.
+const maxSide = 16888
+
+// pictureSize is w×h when it is a possible picture, or 0×0 (unknown).
+func pictureSize(w, h int) (int, int) {
+	if w <= 0 || h <= 0 || w > maxSide || h > maxSide {
+		return 0, 0
+	}
+	return w, h
+}
+
 type reader struct {
 	media  *description.Media
 	format format.Format
@@ -231,8 +245,28 @@ type reader struct {
 	decode func(*rtp.Packet) ([][]byte, error)
 }
 
-// setup picks the first video format, and AAC audio when there is one.
+// setup picks the tracks to record and sets up their medias.
 func (c *Client) setup(rc *gortsplib.Client, desc *description.Session) ([]Track, []reader, error) {
+	tracks, readers, err := c.pickTracks(desc)
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := map[*description.Media]bool{}
+	for _, r := range readers {
+		if seen[r.media] {
+			continue
+		}
+		seen[r.media] = true
+		if _, err := rc.Setup(desc.BaseURL, r.media, 0, 0); err != nil {
+			return nil, nil, err
+		}
+	}
+	return tracks, readers, nil
+}
+
+// pickTracks picks the first video format, and AAC audio when there is
+// one, from the camera's session description.
+func (c *Client) pickTracks(desc *description.Session) ([]Track, []reader, error) {
 	var tracks []Track
 	var readers []reader
 	haveVideo, haveAudio := false, false
@@ -248,11 +282,11 @@ func (c *Client) setup(rc *gortsplib.Client, desc *description.Session) ([]Track
 					return nil, nil, err
 				}
 				t := Track{Codec: "h264"}
-				if sps, pps := f.SafeParams(); sps != nil && pps != nil {
+				if sps, pps := f.SafeParams(); len(sps) > 0 && len(pps) > 0 { // "sprop-parameter-sets=SPS," gives an empty PPS
 					t.Params = [][]byte{sps, pps}
 					var s h264.SPS
 					if s.Unmarshal(sps) == nil {
-						t.Width, t.Height = s.Width(), s.Height()
+						t.Width, t.Height = pictureSize(s.Width(), s.Height())
 					}
 				}
 				readers = append(readers, reader{media: m, format: f, track: len(tracks), video: true, decode: func(p *rtp.Packet) ([][]byte, error) {
@@ -273,11 +307,11 @@ func (c *Client) setup(rc *gortsplib.Client, desc *description.Session) ([]Track
 					return nil, nil, err
 				}
 				t := Track{Codec: "h265"}
-				if vps, sps, pps := f.SafeParams(); vps != nil && sps != nil && pps != nil {
+				if vps, sps, pps := f.SafeParams(); len(vps) > 0 && len(sps) > 0 && len(pps) > 0 {
 					t.Params = [][]byte{vps, sps, pps}
 					var s h265.SPS
 					if s.Unmarshal(sps) == nil {
-						t.Width, t.Height = s.Width(), s.Height()
+						t.Width, t.Height = pictureSize(s.Width(), s.Height())
 					}
 				}
 				readers = append(readers, reader{media: m, format: f, track: len(tracks), video: true, decode: func(p *rtp.Packet) ([][]byte, error) {
@@ -307,16 +341,6 @@ func (c *Client) setup(rc *gortsplib.Client, desc *description.Session) ([]Track
 	}
 	if !haveVideo {
 		return nil, nil, fmt.Errorf("the stream has no H.264 or H.265 video")
-	}
-	seen := map[*description.Media]bool{}
-	for _, r := range readers {
-		if seen[r.media] {
-			continue
-		}
-		seen[r.media] = true
-		if _, err := rc.Setup(desc.BaseURL, r.media, 0, 0); err != nil {
-			return nil, nil, err
-		}
 	}
 	return tracks, readers, nil
 }

@@ -335,15 +335,21 @@ func (c *Client) digestAuthorization(h http.Header, xaddr string) (string, bool)
 	} else {
 		resp = hx(ha1 + ":" + best["nonce"] + ":" + ha2)
 	}
-	s := fmt.Sprintf(`Digest username="%s", realm="%s", nonce="%s", uri="%s", algorithm=%s, response="%s"`,
-		c.Username, best["realm"], best["nonce"], uri, algo, resp)
+	s := fmt.Sprintf(`Digest username=%s, realm=%s, nonce=%s, uri=%s, algorithm=%s, response="%s"`,
+		quoteAuth(c.Username), quoteAuth(best["realm"]), quoteAuth(best["nonce"]), quoteAuth(uri), algo, resp)
 	if qop != "" {
 		s += fmt.Sprintf(`, qop=auth, nc=00000001, cnonce="%s"`, cnonce)
 	}
 	if op := best["opaque"]; op != "" {
-		s += fmt.Sprintf(`, opaque="%s"`, op)
+		s += fmt.Sprintf(`, opaque=%s`, quoteAuth(op))
 	}
 	return s, true
+}
+
+// quoteAuth writes s as an RFC 7230 quoted-string: a camera's realm or
+// nonce sent as a bare token may hold a quote, which must not end ours.
+func quoteAuth(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
 // parseAuthParams reads k=v and k="v" pairs from a challenge.
@@ -359,11 +365,10 @@ func parseAuthParams(s string) map[string]string {
 		s = s[eq+1:]
 		var v string
 		if strings.HasPrefix(s, `"`) {
-			end := strings.IndexByte(s[1:], '"')
-			if end < 0 {
+			var ok bool
+			if v, s, ok = unquoteAuth(s); !ok {
 				break
 			}
-			v, s = s[1:1+end], s[2+end:]
 		} else {
 			end := strings.IndexByte(s, ',')
 			if end < 0 {
@@ -374,4 +379,22 @@ func parseAuthParams(s string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// unquoteAuth reads the quoted-string at the start of s, with its
+// backslash escapes, and returns it and what follows.
+func unquoteAuth(s string) (v, rest string, ok bool) {
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			return b.String(), s[i+1:], true
+		case '\\':
+			if i+1 < len(s) {
+				i++
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return "", "", false
 }

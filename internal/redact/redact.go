@@ -39,7 +39,7 @@ var (
 )
 
 func redactForm(s string, f urlForm) string {
-	lower := strings.ToLower(s) // same byte offsets: the separators are ASCII
+	lower := asciiLower(s)
 	var b strings.Builder
 	done := 0
 	for from := 0; ; {
@@ -66,6 +66,20 @@ func redactForm(s string, f urlForm) string {
 	}
 	b.WriteString(s[done:])
 	return b.String()
+}
+
+// asciiLower lowercases the ASCII letters of s and keeps every other byte,
+// so offsets in it are offsets in s. (strings.ToLower does not: it turns an
+// invalid byte into a 3-byte U+FFFD and changes the length of some runes,
+// which put the mask beside the password.)
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // tokenEnd returns where the URL starting at start ends: at whitespace or a
