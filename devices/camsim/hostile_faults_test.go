@@ -62,17 +62,17 @@ func TestGetUsersFaultAndLevel(t *testing.T) {
 	auth := &wsse{user: "admin", pass: "admin"}
 	getUsers := `<GetUsers xmlns="http://www.onvif.org/ver10/device/wsdl"/>`
 	cam.SetUserLevel("Operator")
-	if code, body, _ := soapCall(t, cam.DeviceURL(), auth, getUsers, 5*time.Second); code != 200 || !strings.Contains(body, "Operator</") {
+	if code, body := mustSOAP(t, cam.DeviceURL(), auth, getUsers, 5*time.Second); code != 200 || !strings.Contains(body, "Operator</") {
 		t.Fatalf("GetUsers: %d %.300s", code, body)
 	}
 	if err := cam.InjectFault(FaultNoGetUsers, 0); err != nil {
 		t.Fatal(err)
 	}
-	if code, body, _ := soapCall(t, cam.DeviceURL(), auth, getUsers, 5*time.Second); code != 400 || !strings.Contains(body, "ActionNotSupported") {
+	if code, body := mustSOAP(t, cam.DeviceURL(), auth, getUsers, 5*time.Second); code != 400 || !strings.Contains(body, "ActionNotSupported") {
 		t.Fatalf("GetUsers under no-getusers: %d %.300s", code, body)
 	}
 	set := `<SetUser xmlns="http://www.onvif.org/ver10/device/wsdl"><User><Username xmlns="http://www.onvif.org/ver10/schema">admin</Username><Password xmlns="http://www.onvif.org/ver10/schema">N3w-pass!</Password><UserLevel xmlns="http://www.onvif.org/ver10/schema">User</UserLevel></User></SetUser>`
-	if code, body, _ := soapCall(t, cam.DeviceURL(), auth, set, 5*time.Second); code != 200 {
+	if code, body := mustSOAP(t, cam.DeviceURL(), auth, set, 5*time.Second); code != 200 {
 		t.Fatalf("SetUser: %d %.300s", code, body)
 	}
 	if cam.UserLevel() != "User" {
