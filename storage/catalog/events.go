@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -99,5 +100,55 @@ func (db *DB) Events(cameraID string, limit int) ([]Event, error) {
 		}
 		return nil
 	})
+	return out, err
+}
+
+// EventFilter selects events for EventsIn. Zero fields match everything,
+// except that From and To bound the time.
+type EventFilter struct {
+	CameraID string
+	Kind     string
+	From, To time.Time // events at From or later and before To
+}
+
+// EventsIn returns the events f matches, oldest first. Events are keyed by
+// time, so it reads only the rows in [From, To), of every camera: at most
+// MaxEvents rows, however long the range.
+func (db *DB) EventsIn(f EventFilter) ([]Event, error) {
+	var out []Event
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketEvents)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		k, v := c.First()
+		if !f.To.IsZero() {
+			// Newest first: the first key at or before To.
+			k, v = c.Seek(binary.BigEndian.AppendUint64(nil, math.MaxUint64-uint64(f.To.UnixNano())))
+		}
+		for ; k != nil; k, v = c.Next() {
+			if len(k) < 8 {
+				return fmt.Errorf("event key %q: %w", k, ErrCorrupt)
+			}
+			at := int64(math.MaxUint64 - binary.BigEndian.Uint64(k[:8]))
+			if !f.To.IsZero() && at >= f.To.UnixNano() {
+				continue
+			}
+			if !f.From.IsZero() && at < f.From.UnixNano() {
+				break
+			}
+			db.eventsRead.Add(1)
+			var e Event
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("decode event: %w", err)
+			}
+			if (f.CameraID == "" || e.CameraID == f.CameraID) && (f.Kind == "" || e.Kind == f.Kind) {
+				out = append(out, e)
+			}
+		}
+		return nil
+	})
+	slices.Reverse(out)
 	return out, err
 }
