@@ -32,7 +32,7 @@ type DB struct {
 	path       string
 	eventLimit int          // tests lower MaxEvents
 	rowsRead   atomic.Int64 // segment rows decoded, for tests of the index
-	eventsRead atomic.Int64 // event rows decoded by EventsIn, for the same
+	eventsRead atomic.Int64 // event keys EventsIn visits, for the same
 }
 
 // Options tune Open.

@@ -85,8 +85,9 @@ func TestEventsInRangeOldestFirst(t *testing.T) {
 				t.Fatalf("%+v: event %d at %v, want second %d", tc.f, i, e.Time, want[i])
 			}
 		}
-		// Only the range's rows are read, whatever the filter drops.
-		if read > tc.rows {
+		// Only the range's rows are read, whatever the filter drops, plus
+		// at most the key at To and the one before From that ends the scan.
+		if read > tc.rows+2 {
 			t.Errorf("%+v: read %d rows for a range holding %d", tc.f, read, tc.rows)
 		}
 	}
