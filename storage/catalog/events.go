@@ -128,6 +128,7 @@ func (db *DB) EventsIn(f EventFilter) ([]Event, error) {
 			k, v = c.Seek(binary.BigEndian.AppendUint64(nil, math.MaxUint64-uint64(f.To.UnixNano())))
 		}
 		for ; k != nil; k, v = c.Next() {
+			db.eventsRead.Add(1)
 			if len(k) < 8 {
 				return fmt.Errorf("event key %q: %w", k, ErrCorrupt)
 			}
@@ -138,7 +139,6 @@ func (db *DB) EventsIn(f EventFilter) ([]Event, error) {
 			if !f.From.IsZero() && at < f.From.UnixNano() {
 				break
 			}
-			db.eventsRead.Add(1)
 			var e Event
 			if err := json.Unmarshal(v, &e); err != nil {
 				return fmt.Errorf("decode event: %w", err)
