@@ -144,3 +144,11 @@ func identity(t testing.TB, fx *fixture, day string) *age.X25519Identity {
 	}
 	return id
 }
+
+// check fails t when err is not nil.
+func check(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

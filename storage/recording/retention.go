@@ -22,6 +22,10 @@ type Policy struct {
 	// Reserve is the free space kept on the disk; zero means DefaultReserve
 	// and a negative value disables it.
 	Reserve int64
+	// Protected reports whether a segment must be kept: it lies inside a
+	// protected bookmark. Sweep deletes no protected segment, for
+	// retention, the cap or the reserve. Nil protects nothing.
+	Protected func(catalog.Segment) bool
 }
 
 // Deletion is one segment Sweep removed.
@@ -36,13 +40,18 @@ type SweepReport struct {
 	Shredded []string // days whose identity was destroyed
 	Free     int64    // free bytes after the sweep; -1 when unknown
 	// Short is set when the reserve could not be met because nothing
-	// finished was left to delete.
+	// finished and unprotected was left to delete.
 	Short bool
+	// Kept counts the segments that retention, the cap or the reserve
+	// would have deleted but Protected kept, and KeptBytes their size.
+	Kept      int
+	KeptBytes int64
 }
 
 // Sweep enforces retention, the disk cap and the free-space reserve, oldest
 // footage first, then destroys the identity of every past day that has no
-// footage left. Segments being written are never deleted.
+// footage left. Segments being written are never deleted, nor those
+// p.Protected keeps; a day with kept footage keeps its key.
 func (s *Store) Sweep(ctx context.Context, p Policy) (SweepReport, error) {
 	rep := SweepReport{Free: -1}
 	rows, err := s.DB.Segments(catalog.SegmentFilter{})
@@ -63,14 +72,26 @@ func (s *Store) Sweep(ctx context.Context, p Policy) (SweepReport, error) {
 			"file", rows[i].File, "reason", reason)
 		return nil
 	}
+	kept := make([]bool, len(rows))
 	deletable := func(i int) bool {
-		return !gone[i] && rows[i].State != catalog.SegmentOpen && !s.isOpen(rows[i].File)
+		if gone[i] || rows[i].State == catalog.SegmentOpen || s.isOpen(rows[i].File) {
+			return false
+		}
+		if p.Protected != nil && p.Protected(rows[i]) {
+			if !kept[i] {
+				kept[i] = true
+				rep.Kept++
+				rep.KeptBytes += rows[i].Size
+			}
+			return false
+		}
+		return true
 	}
 
 	if p.Retention != nil {
 		for i, r := range rows {
 			keep := p.Retention(r.CameraID)
-			if keep > 0 && deletable(i) && r.End().Before(now.Add(-keep)) {
+			if keep > 0 && r.End().Before(now.Add(-keep)) && deletable(i) {
 				if err := del(i, "retention"); err != nil {
 					return rep, err
 				}
@@ -117,6 +138,10 @@ func (s *Store) Sweep(ctx context.Context, p Policy) (SweepReport, error) {
 			}
 		}
 		rep.Free, rep.Short = free, free < reserve
+		if rep.Short && rep.Kept > 0 {
+			s.log().Warn("disk reserve not met: protected bookmarks keep footage that would have been deleted",
+				"free", free, "reserve", reserve, "kept_segments", rep.Kept, "kept_bytes", rep.KeptBytes)
+		}
 	}
 
 	shredded, err := s.shredEmptyDays(rows, gone, now)
