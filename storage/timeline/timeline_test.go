@@ -113,7 +113,7 @@ func TestBuildMotion(t *testing.T) {
 				t.Errorf("motion %q, want %q", got, tc.want)
 			}
 			var starts []Span
-			for at := sec(tc.from); ; {
+			for at := sec(tc.from).Add(-1); ; { // a start at the window's start counts
 				next, ok := tl.Next(KindEvent, at)
 				if !ok {
 					break
