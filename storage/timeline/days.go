@@ -51,7 +51,11 @@ func (b Builder) DaysWithFootage(src Source, cameraIDs []string, y int, m time.M
 			for d := first.Day(); d <= last.Day(); d++ {
 				days[d] = true
 			}
-			_, at = Day(y, m, last.Day(), loc)
+			_, next := Day(y, m, last.Day(), loc)
+			if !next.After(at) {
+				break // cannot happen: last is at or after at; never loop
+			}
+			at = next
 		}
 	}
 	return days, nil

@@ -130,6 +130,10 @@ func TestBuildMotion(t *testing.T) {
 			if got != tc.starts {
 				t.Errorf("event starts %q, want %q", got, tc.starts)
 			}
+			// Motion cut off by the window's start is not an event to go to.
+			if p, ok := tl.Prev(KindEvent, sec(tc.from)); ok {
+				t.Errorf("an event start at %s, before the window", secs(p))
+			}
 		})
 	}
 }
