@@ -49,12 +49,20 @@ Commands:
   recordings list|verify|cat|key
                       list footage and gaps, check it for damage, decrypt a
                       time range to stdout as MPEG-TS, or print a day's age key
+  bookmarks add|list|remove
+                      mark a stretch of a camera's footage with a note; a
+                      bookmark keeps its footage from retention unless
+                      added with --no-protect
+                      (nightjar bookmarks add --camera ID --from -10m --to now --note TEXT)
   bench camsim        measure the simulator's CPU and memory
   bench live          measure the live wall against bare libmpv and mpv windows (needs X)
   bench record        measure recording against ffmpeg -c copy on the same streams
   bench latency       measure glass-to-glass latency of the wall against libmpv (needs X)
   version             print the version
   help                print this help
+
+Times (--from, --to) are RFC 3339, 2006-01-02 15:04[:05] in local time,
+an offset from now such as -10m, or now.
 
 Nothing Nightjar records or stores leaves this PC.
 `
@@ -116,6 +124,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runRecord(g, rest[1:], stdout, stderr)
 	case "recordings":
 		return runRecordings(g, rest[1:], stdout, stderr)
+	case "bookmarks":
+		return runBookmarks(g, rest[1:], stdout, stderr)
 	default:
 		return usageError(stderr, fmt.Sprintf("unknown command %q", cmd))
 	}

@@ -21,7 +21,7 @@ func printable(s string) bool {
 // FuzzParseWhen: an offset is exactly now plus it; a time written back as
 // RFC 3339 reads as the same instant; an error quotes the input.
 func FuzzParseWhen(f *testing.F) {
-	for _, s := range []string{"", "-10m", "1h30m", "2026-11-20T10:00:00Z", "2026-11-20T10:00:00.123456789+05:30", "2026-11-20 10:00:05", "2026-11-20 10:00", "2026-11-20", "yesterday", "2026-02-30", "-9223372036854775807ns", "\x1b[31m"} {
+	for _, s := range []string{"", "-10m", "1h30m", "2026-11-20T10:00:00Z", "2026-11-20T10:00:00.123456789+05:30", "2026-11-20 10:00:05", "2026-11-20 10:00", "2026-11-20", "now", "NOW", "yesterday", "2026-02-30", "-9223372036854775807ns", "\x1b[31m"} {
 		f.Add(s)
 	}
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
@@ -41,6 +41,9 @@ func FuzzParseWhen(f *testing.F) {
 				t.Fatalf("empty read as %v", got)
 			}
 			return
+		}
+		if strings.EqualFold(s, "now") && !got.Equal(now) {
+			t.Fatalf("%q read as %v, want now (%v)", s, got, now)
 		}
 		if d, derr := time.ParseDuration(s); derr == nil {
 			if !got.Equal(now.Add(d)) {

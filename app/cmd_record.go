@@ -99,10 +99,13 @@ wait:
 }
 
 // parseWhen reads a time: RFC 3339, "2006-01-02 15:04[:05]" in local time,
-// or an offset from now such as "-10m".
+// an offset from now such as "-10m", or "now".
 func parseWhen(s string, now time.Time) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
+	}
+	if strings.EqualFold(s, "now") {
+		return now, nil
 	}
 	if d, err := time.ParseDuration(s); err == nil {
 		return now.Add(d), nil
@@ -112,7 +115,7 @@ func parseWhen(s string, now time.Time) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("cannot read time %q; use RFC 3339, 2006-01-02 15:04 or an offset like -10m", s)
+	return time.Time{}, fmt.Errorf("cannot read time %q; use RFC 3339, 2006-01-02 15:04, an offset like -10m, or now", s)
 }
 
 // gap is a stretch with no footage between two segments of a camera.

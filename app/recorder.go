@@ -357,13 +357,16 @@ func (r *recorders) policy() recording.Policy {
 func (r *recorders) sweep() {
 	ctx, cancel := context.WithTimeout(r.ctx, time.Minute)
 	defer cancel()
-	rep, err := r.store.Sweep(ctx, r.policy())
+	p := r.policy()
+	p.Protected = protectedBy(r.a.DB, r.log) // read once a sweep, not at every reserve check
+	rep, err := r.store.Sweep(ctx, p)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		r.log.Error("retention sweep", "err", err)
 		return
 	}
 	if rep.Short {
-		r.log.Warn("disk reserve not met and nothing finished is left to delete", "free", rep.Free)
+		r.log.Warn("disk reserve not met and nothing finished is left to delete", "free", rep.Free,
+			"protected_segments", rep.Kept, "protected_bytes", rep.KeptBytes)
 	}
 }
 
