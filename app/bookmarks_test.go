@@ -153,6 +153,9 @@ func TestRetentionSweepKeepsBookmarkedFootage(t *testing.T) {
 	}
 	_, err = a.DB.PutBookmark(catalog.Bookmark{CameraID: "cam-1", From: old.Add(70 * time.Second), To: old.Add(80 * time.Second), Protect: true})
 	noErr(t, err)
+	// An unprotected bookmark over the first minute keeps nothing.
+	_, err = a.DB.PutBookmark(catalog.Bookmark{CameraID: "cam-1", From: old, To: old.Add(10 * time.Second)})
+	noErr(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	r := &recorders{a: a, store: a.recordingStore(), log: a.Log, ctx: ctx}
