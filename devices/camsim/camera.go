@@ -46,6 +46,7 @@ type Camera struct {
 	evOnce       sync.Once
 	ev           *eventState
 	marker       markerState
+	sends        sendLog
 }
 
 func newCamera(s *Sim, i int, ptz bool) (*Camera, error) {

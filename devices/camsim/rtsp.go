@@ -200,6 +200,7 @@ func (f *feeder) run(stop <-chan struct{}) {
 		au := &f.set.views[view].AUs[pos]
 		ts := base + uint32(idx)*ticks
 		ntp := time.Now()
+		f.cam.sends.note(f.kind, ntp)
 		medi := st.Desc.Medias[0]
 		payloads = au.Payloads
 		marked := false
