@@ -25,7 +25,7 @@ func TestSendLogOutages(t *testing.T) {
 	for i := range maxOutages + 5 {
 		c.sends.note("x", at(i*1000))
 	}
-	if got := c.Outages("x", 0); len(got) != maxOutages || !got[0].LastSent.Equal(at(4000)) // 68 pauses, the first 4 gone {
+	if got := c.Outages("x", 0); len(got) != maxOutages || !got[0].LastSent.Equal(at(4000)) { // 68 pauses, the first 4 gone
 		t.Fatalf("kept %d outages from %v, want the last %d", len(got), got[0].LastSent, maxOutages)
 	}
 }
