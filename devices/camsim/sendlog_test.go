@@ -15,12 +15,15 @@ func TestSendLogOutages(t *testing.T) {
 	}
 	c.sends.note("sub", at(0))
 	c.sends.note("sub", at(500))
-	got := c.Outages("main", time.Second)
+	got := c.Outages("main", 0)
 	if len(got) != 1 || !got[0].LastSent.Equal(at(270)) || !got[0].Resumed.Equal(at(10270)) {
 		t.Fatalf("main outages %+v, want one from 270 ms to 10.27 s", got)
 	}
 	if got := c.Outages("sub", 0); len(got) != 1 || !got[0].Resumed.Equal(at(500)) {
 		t.Fatalf("sub outages %+v, want its 500 ms pause only", got)
+	}
+	if got := c.Outages("sub", time.Second); len(got) != 0 {
+		t.Fatalf("sub outages of a second or more: %+v", got)
 	}
 	for i := range maxOutages + 5 {
 		c.sends.note("x", at(i*1000))
