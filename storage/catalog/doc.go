@@ -11,6 +11,12 @@
 // schema 1 catalogue by building the spans once). Queries by state alone,
 // and those with no time bound, still read every row.
 //
+// Events are keyed by time, newest first, so EventsIn reads only the rows
+// of its time range. Bookmarks have their own bucket, created by the first
+// PutBookmark: a catalogue from before them needs no migration and stays
+// at schema 2. They are few (people make them), so Bookmarks reads them
+// all.
+//
 // # Caveats
 //
 // The catalogue never holds a secret. Camera passwords and keys live in the

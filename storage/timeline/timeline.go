@@ -12,9 +12,10 @@ import (
 const MaxGap = time.Second
 
 // DefaultMotionCap is how long motion switched on, and never off, is taken
-// to last after its last report. Cameras re-report motion that goes on
-// every ONVIF sync (20 s), so a minute spans two missed reports.
-const DefaultMotionCap = time.Minute
+// to last after its last report: the app's motion expiry (an ONVIF sync
+// re-reports motion that is on every 20 s, plus a long poll and slack for
+// slow calls), so the timeline ends motion where event recording does.
+const DefaultMotionCap = 45 * time.Second
 
 // Source is the part of the catalogue a timeline is built from.
 type Source interface {
