@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"nightjar/assets"
+	"nightjar/internal/testwait"
 	"nightjar/storage/catalog"
 	"nightjar/storage/recording"
 	"nightjar/storage/secrets"
@@ -19,6 +22,7 @@ import (
 
 // rig is a data directory with a catalogue, a segment store and a server.
 type rig struct {
+	log   *testwait.Buffer // the server's log
 	dir   string
 	db    *catalog.DB
 	store *recording.Store
@@ -35,12 +39,22 @@ func newRig(t *testing.T) *rig {
 	t.Cleanup(func() { db.Close() })
 	ring := &secrets.Store{Backend: &secrets.Memory{}}
 	store := &recording.Store{Dir: filepath.Join(dir, "recordings"), DB: db, Keys: recording.NewKeys(ring, "mk", db)}
-	srv, err := Start(context.Background(), Config{Store: store, DB: db})
+	logs := &testwait.Buffer{}
+	srv, err := Start(context.Background(), Config{Store: store, DB: db, Log: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatalf("start footage server: %v", err)
 	}
+	// Runs last: whatever a test did, the token never reached the log.
+	t.Cleanup(func() {
+		if strings.Contains(logs.String(), srv.token) {
+			t.Errorf("the log holds the token:\n%s", logs.String())
+		}
+		if !strings.Contains(logs.String(), "serving footage") {
+			t.Errorf("the server logged nothing; the token check saw no log")
+		}
+	})
 	t.Cleanup(func() { srv.Close() })
-	return &rig{dir: dir, db: db, store: store, srv: srv}
+	return &rig{log: logs, dir: dir, db: db, store: store, srv: srv}
 }
 
 const fps = 15
