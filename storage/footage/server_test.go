@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"nightjar/internal/testwait"
 	"nightjar/storage/catalog"
 )
 
@@ -305,4 +306,57 @@ func TestCloseStopsServing(t *testing.T) {
 		c.Close()
 		t.Fatalf("%s still accepts connections after Close", addr)
 	}
+}
+
+// A file changed behind a remembered check (same size and mtime) is cut
+// short where the change is: no byte served differs from the recording.
+func TestChangedAfterCheckNeverServesChangedBytes(t *testing.T) {
+	g := newRig(t)
+	row := g.closed(t, "cam1", t0, 20*time.Second)
+	plain := g.plain(t, row)
+	u := g.srv.URL(row)
+	if r := get(t, "GET", u, nil); r.status != http.StatusOK || !bytes.Equal(r.body, plain) {
+		t.Fatalf("first read: status %d, %d bytes", r.status, len(r.body))
+	}
+	path := g.store.Path(row)
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 3*65536 {
+		t.Fatalf("segment of %d bytes has too few chunks", len(b))
+	}
+	b[65536+5000] ^= 1 // in the second age chunk
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(path, st.ModTime(), st.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET: %v", err)
+	}
+	defer resp.Body.Close()
+	var got bytes.Buffer
+	_, rerr := got.ReadFrom(resp.Body)
+	if rerr == nil || got.Len() >= len(plain) {
+		t.Fatalf("read %d of %d bytes of a changed file without an error (%v)", got.Len(), len(plain), rerr)
+	}
+	if !bytes.Equal(got.Bytes(), plain[:got.Len()]) {
+		t.Errorf("served bytes differ from the recording")
+	}
+	testwait.Until(t, 5*time.Second, "the short response is logged", func() bool {
+		return strings.Contains(g.log.String(), "segment read failed while serving")
+	})
 }
