@@ -61,8 +61,9 @@ func (c *Camera) MarkerSent(kind string) time.Time {
 // clock offset does not apply. So cameras given the same t each mark the
 // frame due within one frame interval after t. A stream that is down or
 // stalled when the frame is due marks the first frame it sends afterwards,
-// and a t already past marks the next frame. A later call replaces a moment
-// and clears what MarkerSent reports.
+// and a t already past marks the next frame. A stream whose clips cannot
+// carry the name band (none of the embedded ones) marks nothing. A later
+// call replaces a moment and clears what MarkerSent reports.
 func (c *Camera) SetMarkerAt(t time.Time) {
 	c.marker.mu.Lock()
 	defer c.marker.mu.Unlock()
