@@ -23,8 +23,9 @@
 // playback: a finished segment through age's DecryptReaderAt after its size
 // and hash matched the catalogue (a match is remembered per file size and
 // modification time), a segment being written as its authenticated prefix,
-// decrypted into memory; that costs about 100 ms per open at the end of a
-// minute of 720p on the reference machine (BenchmarkOpenPlain).
+// decrypted into memory; at the end of a minute of 720p that is about 40 ms
+// of CPU per open, about 100 ms on the shared 2-core machine
+// (BenchmarkOpenPlain).
 //
 // Caveats: plaintext exists only in memory, but the operating system may
 // swap that memory out. The day of a segment is the UTC day of its start.

@@ -222,33 +222,41 @@ func (s *Store) openGrowing(ctx context.Context, row catalog.Segment) (*Plain, e
 	if err != nil {
 		return nil, damaged(row.File, "the age header of the segment being written does not open: %v", err)
 	}
-	pkt := make([]byte, tsPacketSize)
-	if _, err := io.ReadFull(dec, pkt); err != nil {
+	// Whole chunks decrypt; the read stops with an error at the chunk the
+	// writer is still filling (or at the end of a file finished meanwhile).
+	buf := make([]byte, 0, min(st.Size(), 64<<20))
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := dec.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			break
+		}
+	}
+	if len(buf) < tsPacketSize {
 		// Not even the first chunk is on disk yet: nothing to play.
 		return &Plain{R: bytes.NewReader(nil), Growing: true}, nil
 	}
-	h, err := parseHeader(pkt)
+	h, err := parseHeader(buf[:tsPacketSize])
 	if err != nil {
 		return nil, damaged(row.File, "%v", err)
 	}
 	if m := h.mismatch(expectOf(row).header); m != "" {
 		return nil, damaged(row.File, "%s", m)
 	}
-	var buf bytes.Buffer
-	buf.Grow(int(min(st.Size(), 64<<20)))
+	body := buf[tsPacketSize : len(buf)-(len(buf)%tsPacketSize)]
 	scan := newTSScan()
-	for n := 0; ; n++ {
-		if n%1024 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		if _, err := io.ReadFull(dec, pkt); err != nil {
-			break // the end of the whole chunks, or of a finished file
-		}
+	for off := 0; off < len(body); off += tsPacketSize {
+		pkt := body[off : off+tsPacketSize]
 		if pkt[0] != 0x47 {
-			return nil, damaged(row.File, "MPEG-TS sync byte missing at plaintext offset %d", int64(n+1)*tsPacketSize)
+			return nil, damaged(row.File, "MPEG-TS sync byte missing at plaintext offset %d", tsPacketSize+off)
 		}
 		scan.packet(pkt)
-		buf.Write(pkt)
 	}
-	return &Plain{R: bytes.NewReader(buf.Bytes()), Size: int64(buf.Len()), Growing: true, Duration: scan.duration()}, nil
+	return &Plain{R: bytes.NewReader(body), Size: int64(len(body)), Growing: true, Duration: scan.duration()}, nil
 }
