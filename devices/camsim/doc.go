@@ -18,4 +18,12 @@
 // Video comes from short embedded clips (assets/camsim), looped with
 // continuous RTP timestamps. A PTZ camera's picture follows its pan
 // position by switching between pre-encoded views at keyframes.
+//
+// Each frame carries a band with the camera's name and clock. Tests can
+// light a white marker at the band's right end: SetMarker for latency
+// (from the next frame until it is turned off), SetMarkerAt for exactly one
+// frame per stream at a chosen moment (seek accuracy, synced playback).
+// SetMarkerAt's moments are on the host's clock, on the frames' timeline as
+// the RTP timestamps give it, so a feeder running late on a loaded machine
+// does not move them.
 package camsim

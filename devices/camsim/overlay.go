@@ -224,15 +224,17 @@ func (p *bandPainter) mbBytes(dst []byte, planes []byte, mb int) []byte {
 // slice returns the band slice for an access unit, with the camera's name
 // and the time now on its clock. Between changes of the text, P frames
 // reuse a shared all-skipped slice and cost nothing. marked reports that
-// this slice is the first to carry the latency marker.
-func (p *bandPainter) slice(b *bandSlice, c *Camera) (nal []byte, marked bool) {
+// this slice is the first to carry the latency marker. moment paints the
+// marker into this frame alone, for SetMarkerAt.
+func (p *bandPainter) slice(b *bandSlice, c *Camera, moment bool) (nal []byte, marked bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := c.now()
-	marker := c.markerOn()
+	latency := c.markerOn()
+	marker := latency || moment
 	if sec := now.Unix(); sec != p.second || marker != p.marker {
 		p.second = sec
-		marked = marker && !p.marker
+		marked = latency && !p.marker
 		p.paint(c.Name+"   "+now.Format("2006-01-02 15:04:05"), marker)
 	}
 	if !b.isI && !p.dirty {

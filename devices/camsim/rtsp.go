@@ -206,7 +206,7 @@ func (f *feeder) run(stop <-chan struct{}) {
 		marked := false
 		if painter != nil && au.band != nil {
 			var nal []byte
-			nal, marked = painter.slice(au.band, f.cam)
+			nal, marked = painter.slice(au.band, f.cam, f.cam.markAt(f.kind, due))
 			buf = append(buf[:0], au.prePayloads...)
 			buf = packetizeNAL(nal, buf)
 			buf = append(buf, au.restPayloads...)

@@ -19,6 +19,14 @@
 // what makes a segment swapped for another camera's or another time's fail
 // the check.
 //
+// Store.OpenPlain gives random access to one segment's checked plaintext for
+// playback: a finished segment through age's DecryptReaderAt after its size
+// and hash matched the catalogue (a match is remembered per file size and
+// modification time), a segment being written as its authenticated prefix,
+// decrypted into memory; at the end of a minute of 720p that is about 40 ms
+// of CPU per open, about 100 ms on the shared 2-core machine
+// (BenchmarkOpenPlain).
+//
 // Caveats: plaintext exists only in memory, but the operating system may
 // swap that memory out. The day of a segment is the UTC day of its start.
 package recording

@@ -46,7 +46,8 @@ type Store struct {
 
 	syncStats syncStats
 	mu        sync.Mutex
-	open      map[string]bool // files being written
+	open      map[string]bool   // files being written
+	checked   map[checkKey]bool // files whose hash matched their row
 }
 
 func (s *Store) log() *slog.Logger {
