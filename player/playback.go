@@ -85,11 +85,13 @@ type Playback struct {
 	opts PlaybackOptions
 	reqs chan func()
 
-	mu      sync.Mutex
-	st      PlaybackStatus
-	nudge   float64 // a group's small speed correction, 1 when none
-	follow  bool    // a synced group decides where to go after a run ends
-	restart int     // playback restarts seen, for waitRestart
+	mu     sync.Mutex
+	st     PlaybackStatus
+	nudge  float64 // a group's small speed correction, 1 when none
+	follow bool    // a synced group decides where to go after a run ends
+	hold   bool    // a group holds mpv paused while it lines tiles up
+	// frameLen is the footage's frame duration, 0 until known
+	frameLen time.Duration
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -207,7 +209,41 @@ func (p *Playback) SetPaused(paused bool) {
 	p.mu.Lock()
 	p.st.Paused = paused
 	p.mu.Unlock()
+	p.applyPause()
+}
+
+// setHold pauses mpv on a group's behalf without changing the user's
+// state: while a group lines its tiles up.
+func (p *Playback) setHold(hold bool) {
+	p.mu.Lock()
+	p.hold = hold
+	p.mu.Unlock()
+	p.applyPause()
+}
+
+// applyPause tells mpv the pause state: the user's, or a group's hold.
+func (p *Playback) applyPause() {
+	p.mu.Lock()
+	paused := p.st.Paused || p.hold
+	p.mu.Unlock()
 	p.core.SetProperty("pause", yesNo(paused))
+}
+
+// setFollow makes a group decide where the player goes after a run ends.
+func (p *Playback) setFollow(follow bool) {
+	p.mu.Lock()
+	p.follow = follow
+	p.mu.Unlock()
+}
+
+// frameDuration is the footage's frame duration once known, else 40 ms.
+func (p *Playback) frameDuration() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.frameLen > 0 {
+		return p.frameLen
+	}
+	return 40 * time.Millisecond
 }
 
 // SetSpeed sets the playback speed, clamped to 1/8 .. 16.
@@ -302,12 +338,10 @@ func (p *Playback) run(ctx context.Context) {
 		case mpv.EventPlaybackRestart:
 			p.mu.Lock()
 			p.st.Loading = false
-			p.restart++
-			paused := p.st.Paused
 			p.mu.Unlock()
 			// keep-open paused mpv at the end of the last window, and a
 			// reload may land after that: the user's state wins.
-			p.core.SetProperty("pause", yesNo(paused))
+			p.applyPause()
 			if p.pending != nil && p.seekLate() {
 				break // seeking again from further back
 			}
@@ -410,6 +444,9 @@ func (p *Playback) exactSeek(t time.Duration, attempt int) {
 	target := t
 	if fps, err := strconv.ParseFloat(p.core.Property("container-fps"), 64); err == nil && fps > 0 {
 		p.frameDur = time.Duration(float64(time.Second) / fps)
+		p.mu.Lock()
+		p.frameLen = p.frameDur
+		p.mu.Unlock()
 	}
 	if p.frameDur > hrSeekSlack+time.Millisecond {
 		target = max(0, t-p.frameDur+hrSeekSlack+time.Millisecond)
@@ -497,7 +534,6 @@ func (p *Playback) load(run []Piece, at time.Time) error {
 	}
 	p.mu.Lock()
 	p.st.Position, p.st.NoFootage, p.st.Next, p.st.Loading, p.st.Err = at, false, time.Time{}, true, nil
-	paused := p.st.Paused
 	p.mu.Unlock()
 	p.opts.Log.Debug("playback load", "pieces", len(p.tl.pieces), "at", at)
 	// mpv's start option lands on a keyframe inside an EDL timeline
@@ -505,7 +541,7 @@ func (p *Playback) load(run []Piece, at time.Time) error {
 	// its start and an exact seek goes in when it has loaded, before the
 	// first frame is decoded.
 	p.loadSeek = t
-	p.core.SetProperty("pause", yesNo(paused))
+	p.applyPause()
 	if err := p.core.Command("loadfile", edlURL(p.tl.pieces)); err != nil {
 		return p.loadFailed(err)
 	}
