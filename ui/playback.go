@@ -496,7 +496,7 @@ func (p *playbackPage) pickDay(y int, m time.Month, d int) {
 			}
 			for _, r := range td.Runs {
 				f := maxTime(r.From, v.From)
-				if f.Before(v.To()) && (first.IsZero() || f.Before(first)) {
+				if r.To.After(v.From) && f.Before(v.To()) && (first.IsZero() || f.Before(first)) {
 					first = f
 				}
 			}
