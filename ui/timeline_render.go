@@ -90,7 +90,7 @@ func (r *timelineRenderer) rebuild() {
 	step := tickStep(t.view.Span, t.width(), labelGap)
 	for _, tk := range ticks(t.view.From, t.view.To(), step, t.loc) {
 		x := t.xAtTime(tk.At)
-		if x < laneGutter || x > size.Width {
+		if x < laneGutter || x >= size.Width {
 			continue
 		}
 		r.rect(colTick, x, rulerHeight-6, 1, 6+float32(len(t.lanes))*laneHeight)

@@ -112,9 +112,10 @@ func TestTimelineColours(t *testing.T) {
 	a := test.NewTempApp(t)
 	tl := newTestTimeline(t)
 	win := a.NewWindow("tl")
+	size := tl.Size()
 	win.SetPadded(false)
 	win.SetContent(tl)
-	win.Resize(tl.Size())
+	win.Resize(size)
 	img := win.Canvas().Capture()
 	y0 := rulerHeight + 4              // the door lane, above the motion band
 	y1 := rulerHeight + laneHeight - 4 // the door lane, in the motion band
