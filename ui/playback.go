@@ -120,7 +120,7 @@ func (p *playbackPage) build() fyne.CanvasObject {
 	p.when.OnSubmitted = p.goTo
 	goBtn := widget.NewButtonWithIcon("Go", theme.MailForwardIcon(), func() { p.goTo(p.when.Text) })
 	left := container.NewVBox(
-		widget.NewLabelWithStyle("Cameras", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle("Cameras (1–9)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		p.layoutSel, p.camChecks,
 		widget.NewSeparator(),
 		p.cal.obj,
@@ -179,7 +179,7 @@ func (p *playbackPage) build() fyne.CanvasObject {
 }
 
 // playbackHelp lists the page's keys.
-const playbackHelp = "Space play/pause · ←/→ 10 s · , . frame · ↑/↓ speed · PgUp/PgDn event · Home/End bookmark · G/Shift+G gap · [ ] in/out · B bookmark · S sync · +/− zoom · T type a time · / search bookmarks · L or Esc live"
+const playbackHelp = "Space play/pause · ←/→ 10 s · , . frame · ↑/↓ speed · PgUp/PgDn event · Home/End bookmark · G/Shift+G gap · [ ] in/out · B bookmark · S sync · +/− zoom · T type a time · / search bookmarks · 1–9 cameras · L or Esc live"
 
 func (p *playbackPage) chosenNames() []string {
 	var out []string
@@ -197,9 +197,7 @@ func (p *playbackPage) chosenNames() []string {
 // session, for the live wall's selected camera when it has footage.
 func (p *playbackPage) shown() {
 	p.onShow = true
-	if p.mw.win != nil {
-		p.mw.win.Canvas().Unfocus() // keys go to the page
-	}
+	p.giveKeysBack()
 	if p.sess == nil {
 		if wl := p.mw.wall; wl != nil && wl.Selected() >= 0 && wl.Selected() < len(wl.streams) {
 			id := wl.streams[wl.Selected()].ID
@@ -530,6 +528,12 @@ func (p *playbackPage) goTo(s string) {
 	}
 	p.tl.SetView(p.tl.view.centre(at))
 	p.seek(at)
+	p.giveKeysBack()
+}
+
+// giveKeysBack takes the focus from the page's entries and checks, so
+// Space and the other keys reach the page again.
+func (p *playbackPage) giveKeysBack() {
 	if p.mw.win != nil {
 		p.mw.win.Canvas().Unfocus()
 	}
@@ -543,6 +547,7 @@ func (p *playbackPage) checksChanged(names []string) {
 			ids = append(ids, c.ID)
 		}
 	}
+	p.giveKeysBack()
 	if slices.Equal(ids, p.chosen) {
 		return
 	}
@@ -574,6 +579,7 @@ func (p *playbackPage) loadLayouts() {
 
 // chooseLayout plays a saved layout's cameras, in its order.
 func (p *playbackPage) chooseLayout(name string) {
+	p.giveKeysBack()
 	for _, sl := range p.saved {
 		if sl.Name != name {
 			continue

@@ -190,3 +190,13 @@ func TestPlaybackNeverBlocksUI(t *testing.T) {
 	w.closeWalls()
 	loop.until(t, 5*time.Second, "the session closed", func() bool { return s.last("close") == "close" })
 }
+
+// TestPlaybackLayout: the grid leaves as few tiles empty as it can.
+func TestPlaybackLayout(t *testing.T) {
+	for n, want := range map[int]string{1: "1×1", 2: "2×1", 3: "3×1", 4: "2×2", 5: "3×2", 7: "4×2", 9: "3×3", 12: "4×3", 16: "4×4"} {
+		l := playbackLayout(n)
+		if l.Name != want || len(l.Tiles) < n {
+			t.Errorf("%d tiles: %s with %d tiles, want %s", n, l.Name, len(l.Tiles), want)
+		}
+	}
+}

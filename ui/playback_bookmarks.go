@@ -91,9 +91,7 @@ func (b *bookmarkPanel) selected(i widget.ListItemID) {
 	p.tl.SetView(p.tl.view.centre(bm.From))
 	p.seek(bm.From)
 	p.setStatus("At the bookmark: " + b.line(bm))
-	if p.mw.win != nil {
-		p.mw.win.Canvas().Unfocus()
-	}
+	p.giveKeysBack()
 }
 
 // span is what a new bookmark covers: the in/out selection when both

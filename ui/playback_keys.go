@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -24,6 +25,7 @@ import (
 //	+ / −        zoom in / out about the playhead
 //	T            type a date and time
 //	/            search the bookmarks
+//	1–9          tick or untick camera n
 //	L or Esc     back to the Live page
 
 // jumpStep is how far ← and → move.
@@ -65,24 +67,48 @@ func (p *playbackPage) TypedKey(ev *fyne.KeyEvent) {
 		p.markIn()
 	case fyne.KeyRightBracket:
 		p.markOut()
-	case fyne.KeyB:
-		p.bm.addDialog()
 	case fyne.KeyS:
 		p.toggleSync()
 	case fyne.KeyPlus, fyne.KeyEqual, "KP_Add":
 		p.zoom(wheelZoom)
 	case fyne.KeyMinus, "KP_Subtract":
 		p.zoom(1 / wheelZoom)
-	case fyne.KeyT:
-		if p.mw.win != nil {
-			p.mw.win.Canvas().Focus(p.when)
-		}
-	case fyne.KeySlash:
-		if p.mw.win != nil {
-			p.mw.win.Canvas().Focus(p.bm.search)
-		}
 	case fyne.KeyL, fyne.KeyEscape:
 		p.backToLive()
+	case fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9:
+		p.toggleCamera(int(ev.Name[0] - '1'))
+	}
+}
+
+// toggleCamera ticks or unticks the n-th camera (from 0).
+func (p *playbackPage) toggleCamera(n int) {
+	if n < 0 || n >= len(p.cams) {
+		return
+	}
+	name := p.cams[n].Name
+	sel := slices.Clone(p.camChecks.Selected)
+	if i := slices.Index(sel, name); i >= 0 {
+		sel = slices.Delete(sel, i, i+1)
+	} else {
+		sel = append(sel, name)
+	}
+	p.camChecks.SetSelected(sel)
+}
+
+// TypedRune handles the keys that open an entry (B, T and /). They are
+// taken as runes, which come after the key: taken as keys, the entry
+// they focus would receive their letter too.
+func (p *playbackPage) TypedRune(r rune) {
+	if p.mw.win == nil {
+		return
+	}
+	switch r {
+	case 'b', 'B':
+		p.bm.addDialog()
+	case 't', 'T':
+		p.mw.win.Canvas().Focus(p.when)
+	case '/':
+		p.mw.win.Canvas().Focus(p.bm.search)
 	}
 }
 

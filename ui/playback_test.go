@@ -62,6 +62,23 @@ func press(w *MainWindow, k fyne.KeyName) {
 	w.Window().Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k})
 }
 
+// typeKey sends a letter key as the keyboard would: the key, then its
+// rune, each to the focused widget if any, else to the window.
+func typeKey(w *MainWindow, r rune) {
+	c := w.Window().Canvas()
+	k := fyne.KeyName(strings.ToUpper(string(r)))
+	if f := c.Focused(); f != nil {
+		f.TypedKey(&fyne.KeyEvent{Name: k})
+	} else {
+		c.OnTypedKey()(&fyne.KeyEvent{Name: k})
+	}
+	if f := c.Focused(); f != nil {
+		f.TypedRune(r)
+	} else {
+		c.OnTypedRune()(r)
+	}
+}
+
 func TestPlaybackSpacePauses(t *testing.T) {
 	fake := newFakePlayback()
 	w := newPlaybackWindow(t, fake)
@@ -183,7 +200,7 @@ func TestPlaybackBookmarkKey(t *testing.T) {
 	press(w, fyne.KeyRight)
 	press(w, fyne.KeyRight) // 13:59:10
 	press(w, fyne.KeyRightBracket)
-	press(w, fyne.KeyB)
+	typeKey(w, 'b')
 	bp := w.playback.bm
 	if bp.dlg == nil {
 		t.Fatal("B opened no dialog")
@@ -193,6 +210,9 @@ func TestPlaybackBookmarkKey(t *testing.T) {
 		t.Fatalf("the dialog's note has no focus (focused %T)", w.Window().Canvas().Focused())
 	}
 	test.Type(note, "Door forced")
+	if note.Text != "Door forced" {
+		t.Fatalf("the note reads %q: the B went into it", note.Text)
+	}
 	note.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if len(fake.bookmarks) != 2 {
 		t.Fatalf("%d bookmarks saved, want one per camera (2)", len(fake.bookmarks))
@@ -219,7 +239,7 @@ func TestPlaybackBookmarkKey(t *testing.T) {
 func TestPlaybackBookmarkWithoutSelection(t *testing.T) {
 	fake := newFakePlayback()
 	w := newPlaybackWindow(t, fake)
-	press(w, fyne.KeyB)
+	typeKey(w, 'b')
 	note := w.Window().Canvas().Focused().(*widget.Entry)
 	note.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if len(fake.bookmarks) != 1 {
@@ -243,6 +263,10 @@ func TestPlaybackBookmarkListSeeks(t *testing.T) {
 	bp := w.playback.bm
 	if len(bp.items) != 2 {
 		t.Fatalf("list %d", len(bp.items))
+	}
+	typeKey(w, '/')
+	if w.Window().Canvas().Focused() != bp.search || bp.search.Text != "" {
+		t.Fatalf("/ did not focus an empty search (%q)", bp.search.Text)
 	}
 	test.Type(bp.search, "forced")
 	if len(bp.items) != 1 || bp.items[0].ID != "2" {
@@ -294,9 +318,9 @@ func TestPlaybackTypedTime(t *testing.T) {
 	fake := newFakePlayback()
 	w := newPlaybackWindow(t, fake)
 	p := w.playback
-	press(w, fyne.KeyT)
-	if w.Window().Canvas().Focused() != p.when {
-		t.Fatal("T did not focus the time entry")
+	typeKey(w, 't')
+	if w.Window().Canvas().Focused() != p.when || p.when.Text != "" {
+		t.Fatalf("T did not focus an empty time entry (entry %q)", p.when.Text)
 	}
 	test.Type(p.when, "2026-06-01 13:10")
 	p.when.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
@@ -341,8 +365,8 @@ func TestPlaybackCalendar(t *testing.T) {
 	}
 }
 
-// TestPlaybackCamerasAndLayout: ticking a camera plays both; a saved
-// layout plays its cameras in its order.
+// TestPlaybackCamerasAndLayout: ticking a camera (key 2) plays both; a
+// saved layout plays its cameras in its order; key 1 unticks the door.
 func TestPlaybackCamerasAndLayout(t *testing.T) {
 	fake := newFakePlayback()
 	w := newPlaybackWindow(t, fake, SavedLayout{Name: "Night", Layout: "2×2", Cameras: []string{"yard", "", "door", "gone"}})
@@ -350,9 +374,9 @@ func TestPlaybackCamerasAndLayout(t *testing.T) {
 	if got := fake.session().ids; len(got) != 1 || got[0] != "door" {
 		t.Fatalf("first session %v", got)
 	}
-	p.camChecks.SetSelected([]string{"Front door", "Yard"})
+	press(w, fyne.Key2)
 	if got := fake.session().ids; len(got) != 2 {
-		t.Fatalf("after ticking the yard: %v", got)
+		t.Fatalf("after 2 ticked the yard: %v", got)
 	}
 	if len(p.tl.lanes) != 2 || p.tl.lanes[1].Name != "Yard" {
 		t.Fatalf("lanes %+v", p.tl.lanes)
@@ -364,6 +388,10 @@ func TestPlaybackCamerasAndLayout(t *testing.T) {
 	p.layoutSel.SetSelected("Night")
 	if got := fake.session().ids; len(got) != 2 || got[0] != "yard" || got[1] != "door" {
 		t.Fatalf("layout session %v", got)
+	}
+	press(w, fyne.Key1)
+	if got := fake.session().ids; len(got) != 1 || got[0] != "yard" {
+		t.Fatalf("after 1 unticked the door: %v", got)
 	}
 }
 
@@ -383,7 +411,7 @@ func TestPlaybackNoFootageTile(t *testing.T) {
 		t.Fatalf("playing tile says %q", got)
 	}
 	img := p.tiles.wall.comp.generate(640, 360).(*image.RGBA)
-	r := Layouts[1].Tiles[1].pixelRect(640, 360)
+	r := playbackLayout(2).Tiles[1].pixelRect(640, 360)
 	if c := img.RGBAAt(r.Min.X+r.Dx()/2, r.Min.Y+r.Dy()/2); c != colSlate {
 		t.Fatalf("no-footage tile pixel %v, want the slate %v", c, colSlate)
 	}

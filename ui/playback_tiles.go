@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"sync/atomic"
@@ -117,6 +118,7 @@ func newPlaybackTiles(cams []PlaybackCamera, srcs []LiveSource, cfg WallConfig) 
 	}
 	cfg.Window = nil // drawn through Fyne, so the texts stay on top
 	pt.wall = NewWall(streams, cfg)
+	pt.wall.SetLayout(playbackLayout(len(streams)))
 	pt.layer = container.New(&tileTextLayout{pt: pt})
 	for i := range pt.texts {
 		pt.layer.Add(pt.bgs[i])
@@ -124,6 +126,17 @@ func newPlaybackTiles(cams []PlaybackCamera, srcs []LiveSource, cfg WallConfig) 
 	}
 	pt.obj = container.NewStack(pt.wall, pt.layer)
 	return pt
+}
+
+// playbackLayout is the grid for n tiles with the fewest empty tiles:
+// two cameras side by side rather than half of a 2×2 wall.
+func playbackLayout(n int) Layout {
+	for _, g := range [][2]int{{1, 1}, {2, 1}, {3, 1}, {2, 2}, {3, 2}, {3, 2}, {4, 2}, {4, 2}, {3, 3}, {4, 3}, {4, 3}, {4, 3}} {
+		if g[0]*g[1] >= n {
+			return gridLayout(fmt.Sprintf("%d×%d", g[0], g[1]), g[0], g[1])
+		}
+	}
+	return Layouts[3]
 }
 
 // setStatus stores tile i's status for the paint thread and sets its

@@ -233,6 +233,11 @@ func (w *MainWindow) installShortcuts() {
 			pb.TypedKey(ev)
 		}
 	})
+	w.win.Canvas().SetOnTypedRune(func(r rune) {
+		if pb := w.shownPlayback(); pb != nil {
+			pb.TypedRune(r)
+		}
+	})
 	if dc, ok := w.win.Canvas().(desktop.Canvas); ok {
 		dc.SetOnKeyDown(func(ev *fyne.KeyEvent) {
 			if wl := w.liveWall(); wl != nil {
