@@ -225,8 +225,8 @@ func (p *playbackPage) hidden() {
 		return
 	}
 	p.onShow = false
-	if p.sess != nil && !p.paused {
-		p.setPaused(true)
+	if p.sess != nil {
+		p.setPaused(true) // even when it looks paused: a step pauses on its own
 	}
 	p.poll.halt()
 	p.poll = nil
