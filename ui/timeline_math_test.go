@@ -99,6 +99,22 @@ func TestTicksThreeHourlyOnFallBack(t *testing.T) {
 	}
 }
 
+// TestTicksThreeHourlyOnSpringForward: 00, 03 CEST, 06 … with only two
+// real hours in the first stretch; stepping 3 real hours would skip to
+// 04:00 and lose the 03:00 label.
+func TestTicksThreeHourlyOnSpringForward(t *testing.T) {
+	loc := berlin(t)
+	v := dayView(2026, time.March, 29, loc)
+	got := ticks(v.From, v.To(), 3*time.Hour, loc)
+	want := []string{"Sun 29 Mar", "03:00 CEST", "06:00", "09:00", "12:00", "15:00", "18:00", "21:00", "Mon 30 Mar"}
+	if !slices.Equal(labels(got), want) {
+		t.Fatalf("labels\n got %q\nwant %q", labels(got), want)
+	}
+	if d := got[1].At.Sub(got[0].At); d != 2*time.Hour {
+		t.Fatalf("00:00 to 03:00 is %v, want 2h", d)
+	}
+}
+
 // TestTicksSeconds: zoomed in to 10 s, ticks fall on whole seconds with
 // seconds shown.
 func TestTicksSeconds(t *testing.T) {
