@@ -171,6 +171,14 @@ func (s *fakeSession) TileStatus(i int) PlaybackTileStatus {
 	return st
 }
 
+// moveTo moves the position as a playing player would, without a call
+// of the page's.
+func (s *fakeSession) moveTo(at time.Time) {
+	s.mu.Lock()
+	s.pos = at
+	s.mu.Unlock()
+}
+
 func (s *fakeSession) Seek(at time.Time) {
 	s.note("seek %s", at.UTC().Format("15:04:05.000"))
 	s.mu.Lock()

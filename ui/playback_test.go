@@ -144,9 +144,17 @@ func TestPlaybackEventKeys(t *testing.T) {
 	if got := s.last("seek"); got != "seek 11:35:00.000" { // 13:35:00, the yard
 		t.Fatalf("after PgUp PgUp: %q", got)
 	}
+	press(w, fyne.KeyPageUp)
+	if got := s.last("seek"); got != "seek 11:10:00.000" { // 13:10, the door
+		t.Fatalf("after PgUp ×3: %q", got)
+	}
+	press(w, fyne.KeyPageDown)
+	if got := s.last("seek"); got != "seek 11:35:00.000" {
+		t.Fatalf("after PgDn: %q", got)
+	}
 	press(w, fyne.KeyPageDown)
 	if got := s.last("seek"); got != "seek 11:49:20.000" {
-		t.Fatalf("after PgDn: %q", got)
+		t.Fatalf("after PgDn PgDn: %q", got)
 	}
 	press(w, fyne.KeyPageDown)
 	if got := w.playback.status.Text; !strings.HasPrefix(got, "No motion event in the 24 hours after") {
@@ -424,9 +432,9 @@ func TestPlaybackDamageNotice(t *testing.T) {
 	w := newPlaybackWindow(t, fake)
 	p := w.playback
 	s := fake.session()
-	s.Seek(cest(13, 29, 58))
+	s.moveTo(cest(13, 29, 58))
 	p.apply(readSnapshot(s, 1))
-	s.Seek(cest(13, 31, 1))
+	s.moveTo(cest(13, 31, 1))
 	p.apply(readSnapshot(s, 1))
 	want := "Front door: damaged footage 13:30:00–13:31:00 skipped (hash mismatch)"
 	if !strings.HasPrefix(p.status.Text, want) {
@@ -442,7 +450,7 @@ func TestPlaybackPollMovesPlayhead(t *testing.T) {
 	p := w.playback
 	s := fake.session()
 	press(w, fyne.KeySpace)
-	s.Seek(cest(14, 4, 30)) // the player played on past the view's last tenth
+	s.moveTo(cest(14, 4, 30)) // the player played on past the view's last tenth
 	p.apply(readSnapshot(s, 1))
 	if got := p.pos.Text; got != "Mon 2026-06-01 14:04:30.000 CEST" {
 		t.Fatalf("readout %q", got)

@@ -95,7 +95,7 @@ func TestTimelineHoverLane(t *testing.T) {
 	lane := -2
 	var at time.Time
 	tl.onHover = func(l int, a time.Time, x float32) { lane, at = l, a }
-	tl.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(laneGutter+500, rulerHeight+laneHeight+3)}})
+	tl.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(laneGutter+500, rulerHeight+laneHeight+20)}})
 	if lane != 1 || !at.Equal(cest(13, 30, 0)) {
 		t.Fatalf("hover lane %d at %v, want 1 at 13:30", lane, at)
 	}
