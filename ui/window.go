@@ -37,6 +37,9 @@ type Services struct {
 	Storage StorageService
 	// Keyring says whether secrets can be kept (the Privacy page).
 	Keyring KeyringStatus
+	// Playback serves the Playback page: timelines, players and
+	// bookmarks. Without it the page says playback is not available.
+	Playback PlaybackService
 }
 
 // KeyringStatus is what the Privacy page needs to know about the OS
@@ -71,6 +74,11 @@ type WindowConfig struct {
 	OnTileDrawn func(stream int, img *image.RGBA, r image.Rectangle)
 	// Log receives the UI's own messages; nil means slog's default.
 	Log *slog.Logger
+	// Location is the time zone the Playback page shows times in; nil
+	// means time.Local.
+	Location *time.Location
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // Page names, in navigation order.
@@ -96,6 +104,7 @@ type MainWindow struct {
 	quit           func()        // closes the walls, then the app
 	extraWalls     []*Wall       // second walls, for other monitors
 	wall           *Wall
+	playback       *playbackPage // nil without a PlaybackService
 	cameras        *camerasView
 	warnings       *widget.Label
 	storage        *widget.Label
@@ -118,8 +127,7 @@ func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
 	w.keyringStatus.Wrapping = fyne.TextWrapWord
 	w.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(PageLive, theme.MediaVideoIcon(), w.livePage()),
-		container.NewTabItemWithIcon(PagePlayback, theme.MediaPlayIcon(), placeholder(PagePlayback,
-			"Recorded footage will be here: a timeline per camera with segments, gaps, motion events and bookmarks, and export of clips and snapshots as signed evidence bundles.")),
+		container.NewTabItemWithIcon(PagePlayback, theme.MediaPlayIcon(), w.playbackPageObject()),
 		container.NewTabItemWithIcon(PageCameras, theme.ComputerIcon(), w.cameras.object()),
 		container.NewTabItemWithIcon(PagePrivacy, theme.VisibilityOffIcon(), w.privacyPage()),
 		container.NewTabItemWithIcon(PageAudit, theme.ListIcon(), placeholder(PageAudit,
@@ -133,6 +141,13 @@ func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
 		}
 		if t.Text == PageSettings {
 			w.refreshStorage()
+		}
+		if w.playback != nil {
+			if t.Text == PagePlayback {
+				w.playback.shown()
+			} else {
+				w.playback.hidden()
+			}
 		}
 	}
 	w.win.SetContent(w.tabs)
@@ -156,6 +171,24 @@ func (w *MainWindow) ShowPage(name string) {
 	}
 }
 
+// playbackPageObject is the Playback page, or a note when playback is
+// not available.
+func (w *MainWindow) playbackPageObject() fyne.CanvasObject {
+	if w.svc.Playback == nil {
+		return placeholder(PagePlayback, "Playback is not available: recording is not set up in this data folder.")
+	}
+	w.playback = newPlaybackPage(w)
+	return w.playback.obj
+}
+
+// shownPlayback is the Playback page when it is on show, else nil.
+func (w *MainWindow) shownPlayback() *playbackPage {
+	if w.playback == nil || w.tabs.Selected() == nil || w.tabs.Selected().Text != PagePlayback {
+		return nil
+	}
+	return w.playback
+}
+
 // liveWall is the wall when the Live page is on show, else nil.
 func (w *MainWindow) liveWall() *Wall {
 	if w.wall == nil || w.tabs.Selected() == nil || w.tabs.Selected().Text != PageLive {
@@ -175,6 +208,9 @@ func (w *MainWindow) closeWalls() {
 	for _, wl := range w.extraWalls {
 		wl.Close()
 	}
+	if w.playback != nil {
+		w.playback.close()
+	}
 }
 
 // CurrentPage returns the name of the page on show.
@@ -193,19 +229,41 @@ func (w *MainWindow) installShortcuts() {
 		if wl := w.liveWall(); wl != nil {
 			wl.TypedKey(ev)
 		}
+		if pb := w.shownPlayback(); pb != nil {
+			pb.TypedKey(ev)
+		}
+	})
+	w.win.Canvas().SetOnTypedRune(func(r rune) {
+		if pb := w.shownPlayback(); pb != nil {
+			pb.TypedRune(r)
+		}
 	})
 	if dc, ok := w.win.Canvas().(desktop.Canvas); ok {
 		dc.SetOnKeyDown(func(ev *fyne.KeyEvent) {
 			if wl := w.liveWall(); wl != nil {
 				wl.KeyDown(ev.Name)
 			}
+			if pb := w.shownPlayback(); pb != nil {
+				pb.KeyDown(ev.Name)
+			}
 		})
 		dc.SetOnKeyUp(func(ev *fyne.KeyEvent) {
 			if wl := w.liveWall(); wl != nil {
 				wl.KeyUp(ev.Name)
 			}
+			if pb := w.shownPlayback(); pb != nil {
+				pb.KeyUp(ev.Name)
+			}
 		})
 	}
+	// Ctrl+P goes to the Playback page and Ctrl+L to the Live page, from
+	// anywhere.
+	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		w.ShowPage(PagePlayback)
+	})
+	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		w.ShowPage(PageLive)
+	})
 	// Ctrl+1–9 save presets (with Ctrl held, Fyne reports shortcuts, not
 	// typed keys).
 	for k := fyne.Key1; k <= fyne.Key9; k = fyne.KeyName(string(rune(k[0] + 1))) {
