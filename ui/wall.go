@@ -69,6 +69,14 @@ type LiveStream struct {
 	// ToggleRecord starts or stops manual recording and reports whether it
 	// is on now.
 	ToggleRecord func(ctx context.Context) (bool, error)
+	// Replay opens a replay of the camera's recorded footage starting ago
+	// before now, for the instant replay on the wall (P), and returns it
+	// with the func that closes it. It may block while it opens the
+	// footage; ctx bounds that opening only, not the replay. The wall
+	// calls it off the UI goroutine and calls the close func exactly once,
+	// off the UI goroutine too. A source that is a ReplaySource says how
+	// far behind live it is. nil: the camera has no replay.
+	Replay func(ctx context.Context, ago time.Duration) (LiveSource, func(), error)
 }
 
 // offlineAfter is how long a camera reconnects before the tile says
@@ -101,6 +109,13 @@ type Wall struct {
 	overlayStale bool
 	rend         *wallRenderer
 
+	// playback and tileStatus are WallConfig's Playback and TileStatus.
+	playback   bool
+	tileStatus func(stream int) string
+	replays    []tileReplay // each stream's instant replay (UI goroutine)
+	// closing counts replays being closed in the background.
+	closing sync.WaitGroup
+
 	comp   *compositor
 	pump   *framePump
 	native *nativeView // the X11 surface, when the wall draws there
@@ -130,6 +145,19 @@ type WallConfig struct {
 	// to the screen (for latency probes). It runs on the paint path and
 	// must be quick.
 	OnTileDrawn func(stream int, img *image.RGBA, r image.Rectangle)
+	// Playback makes a wall of playback tiles, for the Playback page: no
+	// PTZ, no recording toggle or REC mark, no connection badges, no
+	// switch to the main stream and no instant replay. Selecting, filling
+	// the wall with one tile (double click, Enter) and stats stay.
+	Playback bool
+	// TileStatus, when set, gives the text shown in the middle of a
+	// stream's tile, such as "no recording · next 14:32:05"; "" for none.
+	// A tile with a text is a dark panel with the text on it, not the
+	// stream's picture. The wall calls it about 4 times a second off the
+	// UI goroutine (and at once on RefreshStatus), so it must be quick
+	// and safe for concurrent use. In live mode a text takes the place
+	// of the connection badge.
+	TileStatus func(stream int) string
 	// Log receives the wall's messages; nil means slog's default.
 	Log *slog.Logger
 }
@@ -151,7 +179,10 @@ func NewWall(streams []LiveStream, cfg WallConfig) *Wall {
 	if w.log == nil {
 		w.log = slog.Default()
 	}
+	w.playback, w.tileStatus = cfg.Playback, cfg.TileStatus
+	w.replays = make([]tileReplay, len(streams))
 	w.comp = newCompositor(streams, w.stop)
+	w.comp.playback = cfg.Playback
 	w.comp.onEvent, w.comp.onTileDrawn = cfg.OnEvent, cfg.OnTileDrawn
 	w.pump = &framePump{comp: w.comp, stop: w.stop, done: make(chan struct{}), toUI: w.onTick,
 		sample: func() overlaySample { return w.sampleOverlays(w.statsOn.Load()) }}
@@ -257,8 +288,8 @@ func (w *Wall) closed() bool {
 	}
 }
 
-// Close stops any PTZ move the wall started, its goroutines and any main
-// streams it opened. Call it on the UI goroutine. The sub streams and the
+// Close stops any PTZ move the wall started, its goroutines, and closes
+// any main streams and replays it opened. Call it on the UI goroutine. The sub streams and the
 // PTZ controls belong to the caller, who may close them once Close has
 // returned: the wall calls none of them afterwards.
 func (w *Wall) Close() {
@@ -277,5 +308,6 @@ func (w *Wall) Close() {
 		case <-time.After(time.Second):
 		}
 		w.comp.closeMains()
+		w.closeReplays()
 	})
 }

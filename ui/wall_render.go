@@ -36,7 +36,13 @@ func (w *Wall) CreateRenderer() fyne.WidgetRenderer {
 			warn:  canvas.NewText("", color.NRGBA{0xff, 0xb0, 0x20, 0xff}),
 			rec:   canvas.NewText("", color.NRGBA{0xff, 0x30, 0x30, 0xff}),
 			bg:    canvas.NewRectangle(color.NRGBA{0, 0, 0, 0x99}),
+			// The replay badge is black on amber, unlike anything live.
+			replay:   canvas.NewText("", color.NRGBA{0, 0, 0, 0xff}),
+			replayBg: canvas.NewRectangle(color.NRGBA{0xff, 0xb0, 0x20, 0xe6}),
 		}
+		o.replay.TextStyle.Bold = true
+		o.replay.Hide()
+		o.replayBg.Hide()
 		o.rec.TextStyle.Bold = true
 		o.name.TextStyle.Bold = true
 		o.warn.TextStyle.Bold = true
@@ -79,6 +85,10 @@ type tileOverlay struct {
 	rec                *canvas.Text // "● REC" while the camera records
 	warn               *canvas.Text
 	bg                 *canvas.Rectangle
+	// replay is the instant replay's badge, bottom right, on replayBg;
+	// hidden while the tile is live.
+	replay   *canvas.Text
+	replayBg *canvas.Rectangle
 }
 
 func (r *wallRenderer) Objects() []fyne.CanvasObject {
@@ -93,7 +103,7 @@ func (r *wallRenderer) Objects() []fyne.CanvasObject {
 func (r *wallRenderer) overlayObjects() []fyne.CanvasObject {
 	var objs []fyne.CanvasObject
 	for _, o := range r.overlays {
-		objs = append(objs, o.bg, o.name, o.warn, o.rec, o.badge, o.stats)
+		objs = append(objs, o.bg, o.name, o.warn, o.rec, o.badge, o.stats, o.replayBg, o.replay)
 	}
 	for _, h := range r.hints {
 		objs = append(objs, h)
@@ -161,6 +171,7 @@ func (r *wallRenderer) Layout(size fyne.Size) {
 				obj.Hide()
 			}
 		}
+		r.layoutReplay(o, w.texts[i].replay, ok, rf, size)
 		if !ok {
 			continue
 		}
@@ -187,6 +198,27 @@ func (r *wallRenderer) Layout(size fyne.Size) {
 	}
 }
 
+// layoutReplay shows the replay badge text at the bottom right of the
+// tile rf when the tile is shown and has one, cut to the tile's width.
+func (r *wallRenderer) layoutReplay(o *tileOverlay, text string, shown bool, rf rectF, size fyne.Size) {
+	if !shown || text == "" {
+		o.replay.Hide()
+		o.replayBg.Hide()
+		return
+	}
+	pad := theme.Padding()
+	x, y := float32(rf.X)*size.Width, float32(rf.Y)*size.Height
+	tw, th := float32(rf.W)*size.Width, float32(rf.H)*size.Height
+	o.replay.Text = fitText(text, tw-6*pad, o.replay.TextSize, o.replay.TextStyle)
+	ts := o.replay.MinSize()
+	pos := fyne.NewPos(x+tw-ts.Width-3*pad, y+th-ts.Height-pad)
+	o.replay.Move(pos)
+	o.replayBg.Move(pos.Subtract(fyne.NewPos(pad, pad/2)))
+	o.replayBg.Resize(ts.Add(fyne.NewSize(2*pad, pad)))
+	o.replay.Show()
+	o.replayBg.Show()
+}
+
 func (r *wallRenderer) layoutToast(size fyne.Size) {
 	ts := r.toast.MinSize()
 	pad := theme.Padding()
@@ -205,6 +237,8 @@ func (r *wallRenderer) Refresh() {
 		o.bg.Refresh()
 		o.name.Refresh()
 		o.warn.Refresh()
+		o.replay.Refresh()
+		o.replayBg.Refresh()
 	}
 	r.border.Refresh()
 	r.toast.Refresh()
