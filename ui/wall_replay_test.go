@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -40,6 +41,8 @@ type replayer struct {
 	src     *fakeReplay
 	err     error
 	release chan struct{} // when set, Replay waits for it
+	// closeDelay is how long a close takes, as a player's can.
+	closeDelay time.Duration
 
 	mu     sync.Mutex
 	agos   []time.Duration
@@ -66,6 +69,7 @@ func (r *replayer) open(ctx context.Context, ago time.Duration) (LiveSource, fun
 		return nil, nil, r.err
 	}
 	return r.src, func() {
+		time.Sleep(r.closeDelay)
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		if r.closes++; r.closes == 1 {
@@ -284,6 +288,7 @@ func TestClosingWallClosesReplay(t *testing.T) {
 	})
 	t.Run("closing", func(t *testing.T) {
 		w, rp := newReplayWall(t)
+		rp.closeDelay = 100 * time.Millisecond
 		key(w, fyne.KeyP)
 		key(w, fyne.KeyEscape)
 		w.Close()
@@ -393,4 +398,68 @@ func TestWallReplayMarkup(t *testing.T) {
 		t.Fatalf("badge %q", got)
 	}
 	test.AssertRendersToMarkup(t, "wall_replay.xml", win.Canvas())
+}
+
+// TestBackToLiveWhileOpening: Esc while the replay still opens stays live
+// at once; the replay, when it opens, is closed exactly once and never
+// shown.
+func TestBackToLiveWhileOpening(t *testing.T) {
+	loop := newUILoop(t)
+	w, rp := newReplayWall(t)
+	rp.src.set(TilePlaying, time.Now())
+	rp.release = make(chan struct{})
+	key(w, fyne.KeyP)
+	key(w, fyne.KeyEscape)
+	if w.Replaying(0) || w.ReplayText(0) != "" {
+		t.Fatalf("after Esc: replaying=%v badge %q", w.Replaying(0), w.ReplayText(0))
+	}
+	close(rp.release)
+	loop.until(t, 2*time.Second, "the late replay to close", func() bool { return rp.closeCount() > 0 })
+	if w.Replaying(0) {
+		t.Fatal("the replay was swapped in after Esc")
+	}
+	if c := tilePixel(w, 0); c != liveRed {
+		t.Fatalf("tile shows %v, want live %v", c, liveRed)
+	}
+	w.Close()
+	if n := rp.closeCount(); n != 1 {
+		t.Fatalf("the late replay was closed %d times, want once", n)
+	}
+}
+
+// framedReplay is a replay source whose frames the test hands out one by
+// one, each in a new colour.
+type framedReplay struct {
+	fakeReplay
+	pending atomic.Bool
+}
+
+func (f *framedReplay) NewFrame() bool { return f.pending.Swap(false) }
+
+func (f *framedReplay) frame(c color.RGBA) {
+	f.mu.Lock()
+	f.col = c
+	f.mu.Unlock()
+	f.pending.Store(true)
+}
+
+// TestReplayFramesKeepComing: the wall's clock polls the replay for new
+// frames like any live source, so the tile plays rather than freezing on
+// the replay's first frame.
+func TestReplayFramesKeepComing(t *testing.T) {
+	test.NewTempApp(t)
+	src := &framedReplay{fakeReplay: fakeReplay{fakeSource: fakeSource{state: TilePlaying, col: replayBlue}}}
+	w := NewWall([]LiveStream{{ID: "a", Name: "Door", Source: &fakeSource{state: TilePlaying, col: liveRed},
+		Replay: func(context.Context, time.Duration) (LiveSource, func(), error) { return src, func() {}, nil }}}, WallConfig{})
+	t.Cleanup(w.Close)
+	key(w, fyne.KeyP)
+	if c := tilePixel(w, 0); c != replayBlue {
+		t.Fatalf("replay not shown: %v", c)
+	}
+	next := color.RGBA{220, 220, 20, 255}
+	src.frame(next)
+	w.pump.pollFrames()
+	if c := tilePixel(w, 0); c != next {
+		t.Fatalf("the replay's next frame was not drawn: tile %v, want %v", c, next)
+	}
 }
