@@ -368,6 +368,15 @@ func TestReplaySwapWhilePainting(t *testing.T) {
 	}()
 	for range 200 {
 		key(w, fyne.KeyP)
+		// Back to live once the paint thread shows the replay, so the
+		// sampler reads it while it closes.
+		deadline := time.Now().Add(2 * time.Second)
+		for _, on := w.comp.replayOf(0); !on; _, on = w.comp.replayOf(0) {
+			if time.Now().After(deadline) {
+				t.Fatal("the paint thread never showed the replay")
+			}
+			time.Sleep(time.Millisecond)
+		}
 		key(w, fyne.KeyEscape)
 	}
 	close(stop)
