@@ -38,7 +38,10 @@ func (f *fakeReplay) setBehind(d time.Duration) {
 // replayer is a camera's Replay func for tests: it records the distances
 // asked for and counts the closes of what it opened.
 type replayer struct {
-	src     *fakeReplay
+	src *fakeReplay
+	// fresh, when set, makes a new source for every replay, in place of
+	// src; each fails the test if called after its close.
+	fresh   func() *checkedReplay
 	err     error
 	release chan struct{} // when set, Replay waits for it
 	// closeDelay is how long a close takes, as a player's can.
@@ -68,7 +71,16 @@ func (r *replayer) open(ctx context.Context, ago time.Duration) (LiveSource, fun
 	if r.err != nil {
 		return nil, nil, r.err
 	}
-	return r.src, func() {
+	var src LiveSource = r.src
+	var dead *atomic.Bool
+	if r.fresh != nil {
+		c := r.fresh()
+		src, dead = c, &c.dead
+	}
+	return src, func() {
+		if dead != nil {
+			dead.Store(true)
+		}
 		time.Sleep(r.closeDelay)
 		r.mu.Lock()
 		defer r.mu.Unlock()
@@ -99,6 +111,27 @@ func (r *replayer) waitClosed(t *testing.T) {
 		t.Fatal("the replay was not closed")
 	}
 }
+
+// checkedReplay counts every call made into it after its close.
+type checkedReplay struct {
+	fakeReplay
+	dead  atomic.Bool
+	after *atomic.Int64
+}
+
+func (c *checkedReplay) check() {
+	if c.dead.Load() {
+		c.after.Add(1)
+	}
+}
+func (c *checkedReplay) NewFrame() bool { c.check(); return c.fakeReplay.NewFrame() }
+func (c *checkedReplay) Render(dst *image.RGBA, r image.Rectangle) error {
+	c.check()
+	return c.fakeReplay.Render(dst, r)
+}
+func (c *checkedReplay) State() (TileState, time.Time) { c.check(); return c.fakeReplay.State() }
+func (c *checkedReplay) Stats() TileStats              { c.check(); return c.fakeReplay.Stats() }
+func (c *checkedReplay) Behind() time.Duration         { c.check(); return c.fakeReplay.Behind() }
 
 var (
 	liveRed    = color.RGBA{200, 30, 30, 255}
@@ -348,11 +381,14 @@ func TestTileMenuReplay(t *testing.T) {
 }
 
 // TestReplaySwapWhilePainting: replays swapped in and out on the UI
-// goroutine while the paint thread composes and the pump polls them; run
-// with -race.
+// goroutine while the paint thread composes and the sampler reads them;
+// no replay is called once closed. Run with -race.
 func TestReplaySwapWhilePainting(t *testing.T) {
 	w, rp := newReplayWall(t)
-	rp.src.set(TilePlaying, time.Now())
+	var after atomic.Int64
+	rp.fresh = func() *checkedReplay {
+		return &checkedReplay{fakeReplay: fakeReplay{fakeSource: fakeSource{state: TilePlaying, col: replayBlue}}, after: &after}
+	}
 	stop, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
@@ -363,6 +399,7 @@ func TestReplaySwapWhilePainting(t *testing.T) {
 			default:
 				w.comp.generate(400, 200)
 				w.sampleOverlays(true)
+				w.pump.pollFrames()
 			}
 		}
 	}()
@@ -384,6 +421,9 @@ func TestReplaySwapWhilePainting(t *testing.T) {
 	w.Close()
 	if n, asked := rp.closeCount(), len(rp.asked()); n != asked || n != 200 {
 		t.Fatalf("%d replays opened, %d closed; want 200 each", asked, n)
+	}
+	if n := after.Load(); n != 0 {
+		t.Fatalf("closed replays were called %d times", n)
 	}
 }
 
