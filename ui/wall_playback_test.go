@@ -40,7 +40,7 @@ func TestPlaybackWallStatusAndNoLiveChrome(t *testing.T) {
 	ptz := &fakePTZ{}
 	toggles, replays := 0, 0
 	var mains atomic.Int32
-	status := &statusText{text: map[int]string{0: "no recording · next 14:32:05"}}
+	status := &statusText{text: map[int]string{}}
 	w := NewWall([]LiveStream{
 		{ID: "a", Name: "Door", Source: &fakeSource{state: TilePlaying, col: liveRed}, PTZ: ptz,
 			Recording:    func() bool { return true },
@@ -54,6 +54,12 @@ func TestPlaybackWallStatusAndNoLiveChrome(t *testing.T) {
 	}, WallConfig{Playback: true, TileStatus: status.get})
 	t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(400, 200))
+	// The playhead leaves Door's footage: its picture gives way to the
+	// panel.
+	if c := tilePixel(w, 0); c != liveRed {
+		t.Fatalf("tile shows %v before any status, want its picture %v", c, liveRed)
+	}
+	status.set(0, "no recording · next 14:32:05")
 	w.updateOverlays()
 	if got := w.texts[0].badge; got != "no recording · next 14:32:05" {
 		t.Fatalf("status text %q", got)
