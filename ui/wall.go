@@ -74,8 +74,10 @@ type LiveStream struct {
 	// with the func that closes it. It may block while it opens the
 	// footage; ctx bounds that opening only, not the replay. The wall
 	// calls it off the UI goroutine and calls the close func exactly once,
-	// off the UI goroutine too. A source that is a ReplaySource says how
-	// far behind live it is. nil: the camera has no replay.
+	// off the UI goroutine too, when the tile goes back to live or the
+	// wall closes (Close waits up to 2 s for it). A source that is a
+	// ReplaySource says how far behind live it is. nil: the camera has no
+	// replay.
 	Replay func(ctx context.Context, ago time.Duration) (LiveSource, func(), error)
 }
 

@@ -231,25 +231,13 @@ func (w *Wall) Replaying(i int) bool {
 // ReplayText is what stream i's replay badge says, or "", for tests.
 func (w *Wall) ReplayText(i int) string { return w.texts[i].replay }
 
-// stopReplay takes stream i back to live and closes its replay in the
-// background (a player can take a while to close). It reports whether
-// the stream had a replay.
+// stopReplay takes stream i back to live and reports whether the stream
+// had a replay.
 func (w *Wall) stopReplay(i int) bool {
 	if !w.Replaying(i) {
 		return false
 	}
-	rp := &w.replays[i]
-	rp.gen++
-	rp.opening = false
-	if src := rp.src; src != nil {
-		rp.src = nil
-		w.comp.clearReplay(i)
-		w.closing.Add(1)
-		go func() {
-			defer w.closing.Done()
-			src.close()
-		}()
-	}
+	w.dropReplay(i)
 	w.texts[i].replay = ""
 	w.pump.dirty.Store(true)
 	w.overlaysChanged()
@@ -257,21 +245,34 @@ func (w *Wall) stopReplay(i int) bool {
 	return true
 }
 
-// closeReplays closes every replay, for Close: those on show at once,
-// and waits a while for those already closing. UI goroutine.
+// dropReplay takes stream i's replay off its tile, if it has one, and
+// closes it in the background (a player can take a while to close); a
+// replay still opening is closed when it opens. UI goroutine.
+func (w *Wall) dropReplay(i int) {
+	rp := &w.replays[i]
+	rp.gen++
+	rp.opening = false
+	src := rp.src
+	if src == nil {
+		return
+	}
+	rp.src = nil
+	w.comp.clearReplay(i)
+	w.closing.Add(1)
+	go func() {
+		defer w.closing.Done()
+		src.close()
+	}()
+}
+
+// closeReplays closes every replay, for Close, and waits a while for
+// their close funcs to return. UI goroutine.
 func (w *Wall) closeReplays() {
 	for i := range w.replays {
-		rp := &w.replays[i]
-		rp.gen++
-		rp.opening = false
-		if rp.noteTimer != nil {
-			rp.noteTimer.Stop()
+		if t := w.replays[i].noteTimer; t != nil {
+			t.Stop()
 		}
-		if src := rp.src; src != nil {
-			rp.src = nil
-			w.comp.clearReplay(i)
-			src.close()
-		}
+		w.dropReplay(i)
 	}
 	done := make(chan struct{})
 	go func() {

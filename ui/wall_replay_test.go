@@ -361,6 +361,12 @@ func TestTileMenuReplay(t *testing.T) {
 	if item(1, "Replay last 30 s (P)") != nil {
 		t.Fatal("a camera without replay offers one")
 	}
+	w.Select(1)
+	key(w, fyne.KeyP)
+	if got := w.ReplayText(1); got != "No replay: nothing is recorded" || w.Replaying(1) {
+		t.Fatalf("P on a camera without replay: replaying=%v badge %q", w.Replaying(1), got)
+	}
+	w.Select(0)
 	it := item(0, "Replay last 30 s (P)")
 	if it == nil {
 		t.Fatal("no replay item in Door's menu")
