@@ -17,7 +17,9 @@
 // Fyne-free), wall_compositor.go (the paint thread's buffers behind their
 // lock), wall_pixels.go (pure pixel passes), wall_pump.go (the clock
 // goroutine), wall_overlays.go (texts and toasts), wall_input.go and
-// wall_keys.go (pointer and keyboard), wall_native.go (the X11 surface)
-// and wall.go (the widget and its renderer, which owns the canvas
-// objects).
+// wall_keys.go (pointer and keyboard), wall_native.go (the X11 surface),
+// wall_replay.go (instant replay in a tile), wall_playback.go (the
+// playback mode the Playback page's tiles use), wall_render.go (the
+// renderer, which owns the canvas objects) and wall.go (the widget, its
+// configuration and lifecycle).
 package ui

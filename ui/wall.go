@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"image"
-	"image/color"
 	"log/slog"
 	"os"
 	"sync"
@@ -11,8 +10,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -72,6 +69,16 @@ type LiveStream struct {
 	// ToggleRecord starts or stops manual recording and reports whether it
 	// is on now.
 	ToggleRecord func(ctx context.Context) (bool, error)
+	// Replay opens a replay of the camera's recorded footage starting ago
+	// before now, for the instant replay on the wall (P), and returns it
+	// with the func that closes it. It may block while it opens the
+	// footage; ctx bounds that opening only, not the replay. The wall
+	// calls it off the UI goroutine and calls the close func exactly once,
+	// off the UI goroutine too, when the tile goes back to live or the
+	// wall closes (Close waits up to 2 s for it). A source that is a
+	// ReplaySource says how far behind live it is. nil: the camera has no
+	// replay.
+	Replay func(ctx context.Context, ago time.Duration) (LiveSource, func(), error)
 }
 
 // offlineAfter is how long a camera reconnects before the tile says
@@ -104,6 +111,13 @@ type Wall struct {
 	overlayStale bool
 	rend         *wallRenderer
 
+	// playback and tileStatus are WallConfig's Playback and TileStatus.
+	playback   bool
+	tileStatus func(stream int) string
+	replays    []tileReplay // each stream's instant replay (UI goroutine)
+	// closing counts replays being closed in the background.
+	closing sync.WaitGroup
+
 	comp   *compositor
 	pump   *framePump
 	native *nativeView // the X11 surface, when the wall draws there
@@ -133,6 +147,19 @@ type WallConfig struct {
 	// to the screen (for latency probes). It runs on the paint path and
 	// must be quick.
 	OnTileDrawn func(stream int, img *image.RGBA, r image.Rectangle)
+	// Playback makes a wall of playback tiles, for the Playback page: no
+	// PTZ, no recording toggle or REC mark, no connection badges, no
+	// switch to the main stream and no instant replay. Selecting, filling
+	// the wall with one tile (double click, Enter) and stats stay.
+	Playback bool
+	// TileStatus, when set, gives the text shown in the middle of a
+	// stream's tile, such as "no recording · next 14:32:05"; "" for none.
+	// A tile with a text is a dark panel with the text on it, not the
+	// stream's picture. The wall calls it about 4 times a second off the
+	// UI goroutine (and at once on RefreshStatus), so it must be quick
+	// and safe for concurrent use. In live mode a text takes the place
+	// of the connection badge.
+	TileStatus func(stream int) string
 	// Log receives the wall's messages; nil means slog's default.
 	Log *slog.Logger
 }
@@ -154,7 +181,10 @@ func NewWall(streams []LiveStream, cfg WallConfig) *Wall {
 	if w.log == nil {
 		w.log = slog.Default()
 	}
+	w.playback, w.tileStatus = cfg.Playback, cfg.TileStatus
+	w.replays = make([]tileReplay, len(streams))
 	w.comp = newCompositor(streams, w.stop)
+	w.comp.playback = cfg.Playback
 	w.comp.onEvent, w.comp.onTileDrawn = cfg.OnEvent, cfg.OnTileDrawn
 	w.pump = &framePump{comp: w.comp, stop: w.stop, done: make(chan struct{}), toUI: w.onTick,
 		sample: func() overlaySample { return w.sampleOverlays(w.statsOn.Load()) }}
@@ -260,8 +290,8 @@ func (w *Wall) closed() bool {
 	}
 }
 
-// Close stops any PTZ move the wall started, its goroutines and any main
-// streams it opened. Call it on the UI goroutine. The sub streams and the
+// Close stops any PTZ move the wall started, its goroutines, and closes
+// any main streams and replays it opened. Call it on the UI goroutine. The sub streams and the
 // PTZ controls belong to the caller, who may close them once Close has
 // returned: the wall calls none of them afterwards.
 func (w *Wall) Close() {
@@ -280,207 +310,6 @@ func (w *Wall) Close() {
 		case <-time.After(time.Second):
 		}
 		w.comp.closeMains()
+		w.closeReplays()
 	})
 }
-
-// CreateRenderer implements fyne.Widget.
-func (w *Wall) CreateRenderer() fyne.WidgetRenderer {
-	r := &wallRenderer{w: w}
-	r.raster = canvas.NewRaster(w.comp.generate)
-	r.raster.ScaleMode = canvas.ImageScalePixels
-	for range maxTiles {
-		h := canvas.NewText("Right-click or drop a camera here", color.NRGBA{0xaa, 0xaa, 0xaa, 0xff})
-		h.Hide()
-		r.hints = append(r.hints, h)
-	}
-	r.border = canvas.NewRectangle(color.Transparent)
-	r.border.StrokeColor = theme.Color(theme.ColorNamePrimary)
-	r.border.StrokeWidth = 2
-	r.toast = canvas.NewText("", color.White)
-	r.toastBg = canvas.NewRectangle(color.NRGBA{0, 0, 0, 0xcc})
-	r.toast.Hide()
-	r.toastBg.Hide()
-	for _, s := range w.streams {
-		o := &tileOverlay{
-			name:  canvas.NewText(s.Name, color.White),
-			badge: canvas.NewText("", color.White),
-			stats: canvas.NewText("", color.White),
-			warn:  canvas.NewText("", color.NRGBA{0xff, 0xb0, 0x20, 0xff}),
-			rec:   canvas.NewText("", color.NRGBA{0xff, 0x30, 0x30, 0xff}),
-			bg:    canvas.NewRectangle(color.NRGBA{0, 0, 0, 0x99}),
-		}
-		o.rec.TextStyle.Bold = true
-		o.name.TextStyle.Bold = true
-		o.warn.TextStyle.Bold = true
-		o.stats.TextSize = theme.CaptionTextSize()
-		r.overlays = append(r.overlays, o)
-	}
-	if w.nativeActive() {
-		r.raster.Hide()
-	}
-	r.applyTexts(false)
-	w.rend = r
-	return r
-}
-
-// overlaysChanged shows new overlay texts. When the X11 surface shows
-// them, they are laid out and painted there only: a Fyne refresh would
-// repaint the whole window for nothing.
-func (w *Wall) overlaysChanged() {
-	if w.rend != nil && w.nativeActive() {
-		w.rend.Layout(w.Size())
-		return
-	}
-	w.Refresh()
-}
-
-// wallRenderer owns the wall's canvas objects: the raster the video is
-// composed into, and the texts and boxes over it.
-type wallRenderer struct {
-	w        *Wall
-	raster   *canvas.Raster
-	overlays []*tileOverlay // one per stream
-	border   *canvas.Rectangle
-	hints    []*canvas.Text // "pick a camera" on empty tiles
-	toast    *canvas.Text
-	toastBg  *canvas.Rectangle
-}
-
-type tileOverlay struct {
-	name, badge, stats *canvas.Text
-	rec                *canvas.Text // "● REC" while the camera records
-	warn               *canvas.Text
-	bg                 *canvas.Rectangle
-}
-
-func (r *wallRenderer) Objects() []fyne.CanvasObject {
-	if r.w.nativeActive() {
-		// The texts are drawn into the X11 surface, over the video.
-		return []fyne.CanvasObject{r.raster}
-	}
-	return append([]fyne.CanvasObject{r.raster}, r.overlayObjects()...)
-}
-
-// overlayObjects are the texts and boxes drawn over the video.
-func (r *wallRenderer) overlayObjects() []fyne.CanvasObject {
-	var objs []fyne.CanvasObject
-	for _, o := range r.overlays {
-		objs = append(objs, o.bg, o.name, o.warn, o.rec, o.badge, o.stats)
-	}
-	for _, h := range r.hints {
-		objs = append(objs, h)
-	}
-	return append(objs, r.border, r.toastBg, r.toast)
-}
-
-// applyTexts puts the wall's overlay texts into the canvas texts,
-// refreshing those that changed when refresh is set.
-func (r *wallRenderer) applyTexts(refresh bool) {
-	set := func(t *canvas.Text, v string) {
-		if t.Text != v {
-			t.Text = v
-			if refresh {
-				t.Refresh()
-			}
-		}
-	}
-	for i, o := range r.overlays {
-		tt := r.w.texts[i]
-		set(o.badge, tt.badge)
-		set(o.rec, tt.rec)
-		set(o.stats, tt.stats)
-		set(o.warn, tt.warn)
-	}
-	set(r.toast, r.w.toast.msg)
-	if r.w.toast.on {
-		r.toast.Show()
-		r.toastBg.Show()
-	} else {
-		r.toast.Hide()
-		r.toastBg.Hide()
-	}
-}
-
-func (r *wallRenderer) Layout(size fyne.Size) {
-	w := r.w
-	w.overlayStale = true
-	r.applyTexts(false)
-	r.layoutToast(size)
-	r.raster.Resize(size)
-	r.raster.Move(fyne.NewPos(0, 0))
-	visible := map[int]rectF{}
-	shown, empty := w.model.view()
-	for _, sl := range shown {
-		visible[sl.stream] = sl.rect
-	}
-	for i, h := range r.hints {
-		if i >= len(empty) {
-			h.Hide()
-			continue
-		}
-		e := empty[i]
-		hs := h.MinSize()
-		h.Move(fyne.NewPos(float32(e.X+e.W/2)*size.Width-hs.Width/2, float32(e.Y+e.H/2)*size.Height-hs.Height/2))
-		h.Show()
-	}
-	pad := theme.Padding()
-	for i, o := range r.overlays {
-		rf, ok := visible[i]
-		for _, obj := range []fyne.CanvasObject{o.bg, o.name, o.warn, o.rec, o.badge, o.stats} {
-			if ok {
-				obj.Show()
-			} else {
-				obj.Hide()
-			}
-		}
-		if !ok {
-			continue
-		}
-		x, y := float32(rf.X)*size.Width, float32(rf.Y)*size.Height
-		tw, th := float32(rf.W)*size.Width, float32(rf.H)*size.Height
-		// A long name is cut to what the tile leaves beside the badges,
-		// not spilled over the next tile.
-		room := tw - o.warn.MinSize().Width - o.rec.MinSize().Width - 6*pad
-		o.name.Text = fitText(w.streams[i].Name, room, o.name.TextSize, o.name.TextStyle)
-		nameSize := o.name.MinSize()
-		o.bg.Move(fyne.NewPos(x, y))
-		o.bg.Resize(fyne.NewSize(nameSize.Width+o.warn.MinSize().Width+4*pad, nameSize.Height+pad))
-		o.name.Move(fyne.NewPos(x+pad, y+pad/2))
-		o.warn.Move(fyne.NewPos(x+nameSize.Width+3*pad, y+pad/2))
-		rs := o.rec.MinSize()
-		o.rec.Move(fyne.NewPos(x+tw-rs.Width-2*pad, y+pad/2))
-		bs := o.badge.MinSize()
-		o.badge.Move(fyne.NewPos(x+(tw-bs.Width)/2, y+(th-bs.Height)/2))
-		o.stats.Move(fyne.NewPos(x+pad, y+th-o.stats.MinSize().Height-pad))
-		if i == w.model.selected {
-			r.border.Move(fyne.NewPos(x, y))
-			r.border.Resize(fyne.NewSize(tw-2, th-2))
-		}
-	}
-}
-
-func (r *wallRenderer) layoutToast(size fyne.Size) {
-	ts := r.toast.MinSize()
-	pad := theme.Padding()
-	pos := fyne.NewPos((size.Width-ts.Width)/2, size.Height-ts.Height-4*pad)
-	r.toast.Move(pos)
-	r.toastBg.Move(pos.Subtract(fyne.NewPos(2*pad, pad)))
-	r.toastBg.Resize(ts.Add(fyne.NewSize(4*pad, 2*pad)))
-}
-
-func (r *wallRenderer) MinSize() fyne.Size { return fyne.NewSize(320, 180) }
-
-func (r *wallRenderer) Refresh() {
-	r.applyTexts(!r.w.nativeActive())
-	r.Layout(r.w.Size())
-	for _, o := range r.overlays {
-		o.bg.Refresh()
-		o.name.Refresh()
-		o.warn.Refresh()
-	}
-	r.border.Refresh()
-	r.toast.Refresh()
-	r.toastBg.Refresh()
-}
-
-func (r *wallRenderer) Destroy() {}

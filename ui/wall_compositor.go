@@ -16,6 +16,9 @@ type compositor struct {
 	streams []LiveStream // fixed at creation
 	stop    <-chan struct{}
 	created time.Time
+	// playback (WallConfig.Playback) never opens main streams; fixed at
+	// creation.
+	playback bool
 	// onEvent and onTileDrawn are WallConfig's OnEvent and OnTileDrawn.
 	onEvent     func(what string, d time.Duration)
 	onTileDrawn func(stream int, img *image.RGBA, r image.Rectangle)
@@ -33,9 +36,17 @@ type compositor struct {
 	// layoutChanged makes the next compose draw every tile.
 	layoutChanged bool
 	shown         map[int]LiveSource // the source each stream was last drawn from
-	allLive       bool
-	fullAsked     time.Time
-	fullReported  bool
+	// replays are the streams' instant replays, drawn in place of the
+	// live source once they play (replayOn); until then the tile keeps
+	// its live picture, so the switch never shows a black frame.
+	replays  map[int]*replayTile
+	replayOn map[int]bool
+	// panels are the streams whose tile is a dark panel under a status
+	// text (WallConfig.TileStatus); paneled, those painted so.
+	panels, paneled map[int]bool
+	allLive         bool
+	fullAsked       time.Time
+	fullReported    bool
 
 	renders   []atomic.Int64 // frames drawn per stream, for the shown fps
 	subWidths []atomic.Int32 // each sub stream's width, cached for compose
@@ -50,6 +61,7 @@ type mainStream struct {
 func newCompositor(streams []LiveStream, stop <-chan struct{}) *compositor {
 	return &compositor{streams: streams, stop: stop, created: time.Now(), full: -1,
 		greyed: map[int]bool{}, mains: map[int]*mainStream{}, shown: map[int]LiveSource{},
+		replays: map[int]*replayTile{}, replayOn: map[int]bool{}, panels: map[int]bool{}, paneled: map[int]bool{},
 		renders: make([]atomic.Int64, len(streams)), subWidths: make([]atomic.Int32, len(streams))}
 }
 
@@ -85,6 +97,9 @@ func (c *compositor) viewSources() []LiveSource {
 		srcs = append(srcs, c.streams[sl.stream].Source)
 		if m := c.mains[sl.stream]; m != nil {
 			srcs = append(srcs, m.src)
+		}
+		if rp := c.replays[sl.stream]; rp != nil {
+			srcs = append(srcs, rp)
 		}
 	}
 	return srcs
@@ -196,18 +211,18 @@ func (c *compositor) composeLocked(buf *image.RGBA, bgr bool) []image.Rectangle 
 	wantMain := map[int]bool{}
 	for _, sl := range c.view {
 		r := sl.rect.pixelRect(pw, ph)
-		s := c.streams[sl.stream]
-		src := s.Source
-		// The stream follows the tile's size: the main stream once the
-		// tile is clearly larger than the sub stream.
-		if s.OpenMain != nil && r.Dx() > c.subWidth(sl.stream)*6/5 {
-			wantMain[sl.stream] = true
-			if m := c.mains[sl.stream]; m != nil {
-				if st, _ := m.src.State(); st == TilePlaying {
-					src = m.src
-				}
+		if c.panels[sl.stream] {
+			if redrawAll || !c.paneled[sl.stream] {
+				fillRect(buf, r, panelColor(bgr))
+				c.paneled[sl.stream] = true
+				drawn = append(drawn, r)
 			}
+			// Drawn from scratch once the panel goes.
+			delete(c.shown, sl.stream)
+			continue
 		}
+		delete(c.paneled, sl.stream)
+		src := c.sourceLocked(sl.stream, r, wantMain)
 		switched := c.shown[sl.stream] != src
 		c.shown[sl.stream] = src
 		if st, _ := src.State(); st == TilePlaying {
@@ -232,6 +247,77 @@ func (c *compositor) composeLocked(buf *image.RGBA, bgr bool) []image.Rectangle 
 	c.syncMainsLocked(wantMain)
 	c.reportMilestonesLocked()
 	return drawn
+}
+
+// sourceLocked is the source stream i's tile, r, draws now: its replay
+// once that plays; else, as the stream follows the tile's size, the main
+// stream once the tile is clearly larger than the sub stream and the main
+// stream plays (it marks the main stream wanted); else the sub stream.
+// Called with c.mu held.
+func (c *compositor) sourceLocked(i int, r image.Rectangle, wantMain map[int]bool) LiveSource {
+	if rp := c.replays[i]; rp != nil {
+		if !c.replayOn[i] {
+			st, _ := rp.State()
+			c.replayOn[i] = st == TilePlaying
+		}
+		if c.replayOn[i] {
+			return rp
+		}
+	}
+	s := c.streams[i]
+	src := s.Source
+	if !c.playback && s.OpenMain != nil && r.Dx() > c.subWidth(i)*6/5 {
+		wantMain[i] = true
+		if m := c.mains[i]; m != nil {
+			if st, _ := m.src.State(); st == TilePlaying {
+				src = m.src
+			}
+		}
+	}
+	return src
+}
+
+// setReplay makes stream i draw rp once it plays.
+func (c *compositor) setReplay(i int, rp *replayTile) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.replays[i], c.replayOn[i] = rp, false
+}
+
+// clearReplay takes stream i back to live: no compose draws its replay
+// once this has returned.
+func (c *compositor) clearReplay(i int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if rp := c.replays[i]; rp != nil {
+		c.fresh.Delete(LiveSource(rp))
+	}
+	delete(c.replays, i)
+	delete(c.replayOn, i)
+}
+
+// replayOf is stream i's replay, or nil, and whether the tile shows it
+// yet.
+func (c *compositor) replayOf(i int) (*replayTile, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.replays[i], c.replayOn[i]
+}
+
+// setPanel makes stream i's tile a dark panel, or its picture again, and
+// reports whether that changed.
+func (c *compositor) setPanel(i int, on bool) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.panels[i] == on {
+		return false
+	}
+	if on {
+		c.panels[i] = true
+	} else {
+		delete(c.panels, i)
+	}
+	return true
 }
 
 // bgrSource is a LiveSource that can draw in X11's byte order itself.

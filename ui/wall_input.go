@@ -61,13 +61,22 @@ func (w *Wall) cameraMenu(t int) *fyne.MenuItem {
 func (w *Wall) TappedSecondary(ev *fyne.PointEvent) {
 	c := fyne.CurrentApp().Driver().CanvasForObject(w)
 	i := w.streamAt(ev.Position)
+	t := w.tileAt(ev.Position)
 	if i < 0 {
-		if t := w.tileAt(ev.Position); t >= 0 && c != nil {
+		if t >= 0 && c != nil {
 			widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", w.cameraMenu(t)), c, ev.AbsolutePosition)
 		}
 		return
 	}
 	w.Select(i)
+	if c != nil {
+		widget.ShowPopUpMenuAtPosition(w.tileMenu(i, t), c, ev.AbsolutePosition)
+	}
+}
+
+// tileMenu is the menu of stream i, shown on tile t (-1 while it fills
+// the wall).
+func (w *Wall) tileMenu(i, t int) *fyne.Menu {
 	fill := "Fill the wall"
 	if w.model.full >= 0 {
 		fill = "Back to the layout"
@@ -83,19 +92,24 @@ func (w *Wall) TappedSecondary(ev *fyne.PointEvent) {
 		fyne.NewMenuItem("Snapshot (S)", w.SnapshotSelected),
 		fyne.NewMenuItem("Stats (I)", w.ToggleStats),
 	)
-	if s := w.streams[i]; s.ToggleRecord != nil {
+	s := w.streams[i]
+	if s.ToggleRecord != nil && !w.playback {
 		label := "Record (R)"
 		if w.texts[i].rec != "" { // as the tile shows it: no recorder call here
 			label = "Stop recording (R)"
 		}
 		menu.Items = append(menu.Items, fyne.NewMenuItem(label, w.ToggleRecordSelected))
 	}
-	if t := w.tileAt(ev.Position); t >= 0 {
+	switch {
+	case w.Replaying(i):
+		menu.Items = append(menu.Items, fyne.NewMenuItem("Back to live (L)", func() { w.stopReplay(i) }))
+	case s.Replay != nil && !w.playback:
+		menu.Items = append(menu.Items, fyne.NewMenuItem("Replay last 30 s (P)", func() { w.startReplay(i) }))
+	}
+	if t >= 0 {
 		menu.Items = append(menu.Items, w.cameraMenu(t))
 	}
-	if c != nil {
-		widget.ShowPopUpMenuAtPosition(menu, c, ev.AbsolutePosition)
-	}
+	return menu
 }
 
 // Tapped selects the tile under the pointer.

@@ -17,7 +17,12 @@ import (
 //	I             show or hide the stats lines
 //	S             save a snapshot of the selected camera
 //	R             start or stop recording the selected camera
+//	P             replay the selected camera from 30 s ago, in its tile
 //	L             next layout
+//	Esc or L      on a replay: back to live first (then as above)
+//
+// A playback wall (WallConfig.Playback) has no PTZ, recording or replay
+// keys.
 
 // ptzKeys are the keys that move while held.
 var ptzKeys = map[fyne.KeyName]bool{
@@ -171,7 +176,7 @@ func (w *Wall) endNudge() {
 }
 
 func (w *Wall) selectedPTZ() PTZControl {
-	if w.model.selected < 0 || w.model.selected >= len(w.streams) {
+	if w.playback || w.model.selected < 0 || w.model.selected >= len(w.streams) {
 		return nil
 	}
 	return w.streams[w.model.selected].PTZ
@@ -184,7 +189,9 @@ func (w *Wall) TypedKey(ev *fyne.KeyEvent) {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		w.Fullscreen(w.model.selected)
 	case fyne.KeyEscape:
-		w.Fullscreen(-1)
+		if !w.BackToLiveSelected() {
+			w.Fullscreen(-1)
+		}
 	case fyne.KeyTab:
 		w.StopPTZ()
 		w.Select((w.model.selected + 1) % max(1, len(w.streams)))
@@ -194,8 +201,12 @@ func (w *Wall) TypedKey(ev *fyne.KeyEvent) {
 		w.SnapshotSelected()
 	case fyne.KeyR:
 		w.ToggleRecordSelected()
+	case fyne.KeyP:
+		w.ReplaySelected()
 	case fyne.KeyL:
-		w.SetLayout(nextLayout(w.model.layout))
+		if !w.BackToLiveSelected() {
+			w.SetLayout(nextLayout(w.model.layout))
+		}
 	case fyne.KeyH:
 		if p := w.selectedPTZ(); p != nil {
 			p.Home()

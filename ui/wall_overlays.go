@@ -17,6 +17,9 @@ type tileTexts struct {
 	rec   string // "● REC" while the camera records
 	stats string // the stats line, when shown
 	warn  string // "⚠ factory password"
+	// replay is the instant replay's badge: "REPLAY −00:30", "Opening
+	// replay…" or, for a while, why a replay failed.
+	replay string
 }
 
 // toastState is the message shown over the wall for a few seconds.
@@ -60,6 +63,12 @@ type tileSample struct {
 	rec      bool
 	stats    TileStats
 	hasStats bool
+	// replay is the stream's replay when it has one, replayOn whether the
+	// tile shows it yet and behind how far it is behind live.
+	replay   *replayTile
+	replayOn bool
+	behind   time.Duration
+	status   string // WallConfig.TileStatus's text
 }
 
 // sampleOverlays reads the figures for the overlays. It may block, so it
@@ -69,8 +78,17 @@ func (w *Wall) sampleOverlays(withStats bool) overlaySample {
 	s := overlaySample{at: time.Now(), tiles: make([]tileSample, len(w.streams))}
 	for i, st := range w.streams {
 		t := &s.tiles[i]
-		t.state, t.since = st.Source.State()
-		t.rec = st.Recording != nil && st.Recording()
+		t.replay, t.replayOn = w.comp.replayOf(i)
+		if t.replayOn {
+			t.state, t.since = t.replay.State()
+			t.behind = t.replay.behind()
+		} else {
+			t.state, t.since = st.Source.State()
+		}
+		t.rec = !w.playback && st.Recording != nil && st.Recording()
+		if w.tileStatus != nil {
+			t.status = w.tileStatus(i)
+		}
 		if withStats {
 			src := w.comp.shownSource(i)
 			if src == nil {
@@ -95,7 +113,18 @@ func (w *Wall) applyOverlays(s overlaySample) {
 	}
 	for i, ts := range s.tiles {
 		tt := &w.texts[i]
-		set(&tt.badge, badgeText(ts.state, ts.since, s.at))
+		switch {
+		case ts.status != "":
+			set(&tt.badge, ts.status)
+		case w.playback:
+			set(&tt.badge, "")
+		default:
+			set(&tt.badge, badgeText(ts.state, ts.since, s.at))
+		}
+		if w.comp.setPanel(i, ts.status != "") {
+			w.pump.dirty.Store(true)
+		}
+		set(&tt.replay, w.replayText(i, ts))
 		rec := ""
 		if ts.rec {
 			rec = "● REC"
@@ -195,7 +224,7 @@ func (w *Wall) SnapshotSelected() {
 // camera.
 func (w *Wall) ToggleRecordSelected() {
 	sel := w.model.selected
-	if sel < 0 || sel >= len(w.streams) || w.streams[sel].ToggleRecord == nil {
+	if w.playback || sel < 0 || sel >= len(w.streams) || w.streams[sel].ToggleRecord == nil {
 		return
 	}
 	s := w.streams[sel]
