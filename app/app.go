@@ -51,8 +51,10 @@ type App struct {
 	store     *recording.Store
 	recorders *recorders
 	recordErr error // why recording could not start
+	playback  playbackState
 
-	closers []closer
+	closersMu sync.Mutex // services started on first use register late
+	closers   []closer
 }
 
 type closer struct {
@@ -62,15 +64,21 @@ type closer struct {
 
 // onClose registers fn to run at Close; closers run in reverse order.
 func (a *App) onClose(name string, fn func() error) {
+	a.closersMu.Lock()
 	a.closers = append(a.closers, closer{name, fn})
+	a.closersMu.Unlock()
 }
 
 // Close closes every service in the reverse order of opening and returns
 // every error, joined.
 func (a *App) Close() error {
 	var errs []error
-	for i := len(a.closers) - 1; i >= 0; i-- {
-		c := a.closers[i]
+	a.closersMu.Lock()
+	closers := a.closers
+	a.closers = nil
+	a.closersMu.Unlock()
+	for i := len(closers) - 1; i >= 0; i-- {
+		c := closers[i]
 		if err := c.fn(); err != nil {
 			if a.Log != nil {
 				a.Log.Warn("close failed", "service", c.name, "err", err)
@@ -78,7 +86,6 @@ func (a *App) Close() error {
 			errs = append(errs, fmt.Errorf("close %s: %w", c.name, err))
 		}
 	}
-	a.closers = nil
 	return errors.Join(errs...)
 }
 

@@ -46,9 +46,11 @@ Commands:
                       manage cameras in the data dir; passwords go to the OS keyring
   record --camera ID [--duration D]
                       record one camera headless into encrypted segments
-  recordings list|verify|cat|key
+  recordings list|verify|cat|frame|key
                       list footage and gaps, check it for damage, decrypt a
-                      time range to stdout as MPEG-TS, or print a day's age key
+                      time range to stdout as MPEG-TS, write the frame at a
+                      moment as a PNG (frame --camera ID --at T --out F.png),
+                      or print a day's age key
   bookmarks add|list|remove
                       mark a stretch of a camera's footage with a note; a
                       bookmark keeps its footage from retention unless
@@ -61,7 +63,7 @@ Commands:
   version             print the version
   help                print this help
 
-Times (--from, --to) are RFC 3339, 2006-01-02 15:04[:05] in local time,
+Times (--from, --to, --at) are RFC 3339, 2006-01-02 15:04[:05] in local time,
 an offset from now such as -10m, or now.
 
 Nothing Nightjar records or stores leaves this PC.

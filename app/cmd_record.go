@@ -21,7 +21,7 @@ import (
 
 const (
 	recordUsage     = "usage: nightjar record --camera ID [--duration D] [--segment D]"
-	recordingsUsage = "usage: nightjar recordings list|verify [--camera ID] [--from T] [--to T] [--json] | cat --camera ID [--from T] [--to T] | key --day YYYY-MM-DD"
+	recordingsUsage = "usage: nightjar recordings list|verify [--camera ID] [--from T] [--to T] [--json] | cat --camera ID [--from T] [--to T] | frame --camera ID --at T --out F.png | key --day YYYY-MM-DD"
 )
 
 // runRecord is 'nightjar record': record one camera headless until the
@@ -143,7 +143,7 @@ func gapsOf(rows []catalog.Segment) []gap {
 // runRecordings is 'nightjar recordings'.
 func runRecordings(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		return usageErrorFor(stderr, "recordings", "missing list, verify, cat or key", recordingsUsage)
+		return usageErrorFor(stderr, "recordings", "missing list, verify, cat, frame or key", recordingsUsage)
 	}
 	fs := flag.NewFlagSet("recordings", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -152,12 +152,14 @@ func runRecordings(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	fromS := fs.String("from", "", "")
 	toS := fs.String("to", "", "")
 	day := fs.String("day", "", "")
+	atS := fs.String("at", "", "")
+	out := fs.String("out", "", "")
 	if err := fs.Parse(args[1:]); err != nil {
 		return usageErrorFor(stderr, "recordings", err.Error(), recordingsUsage)
 	}
 	sub := args[0]
 	switch sub {
-	case "list", "verify", "cat", "key":
+	case "list", "verify", "cat", "frame", "key":
 	default:
 		return usageErrorFor(stderr, "recordings", fmt.Sprintf("unknown action %q", sub), recordingsUsage)
 	}
@@ -172,6 +174,13 @@ func runRecordings(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	}
 	if sub == "cat" && *camID == "" {
 		return usageErrorFor(stderr, "recordings", "cat needs --camera", recordingsUsage)
+	}
+	at, err := parseWhen(*atS, now)
+	if err != nil {
+		return usageErrorFor(stderr, "recordings", err.Error(), recordingsUsage)
+	}
+	if sub == "frame" && (*camID == "" || *atS == "" || *out == "") {
+		return usageErrorFor(stderr, "recordings", "frame needs --camera, --at and --out", recordingsUsage)
 	}
 	if sub == "key" && *day == "" {
 		return usageErrorFor(stderr, "recordings", "key needs --day", recordingsUsage)
@@ -196,6 +205,15 @@ func runRecordings(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	// Opening the recordings is a start-up: finish what a crash left.
 	if _, err := store.Recover(ctx); err != nil {
 		return fail(stderr, err, cameraHint(err))
+	}
+	if sub == "frame" {
+		if _, err := a.DB.Camera(*camID); err != nil {
+			return fail(stderr, err, "List cameras with 'nightjar cameras list'.")
+		}
+		if err := a.frameAt(ctx, *camID, at, *out, stdout); err != nil {
+			return fail(stderr, err, "See what exists with 'nightjar recordings list --camera "+*camID+"'.")
+		}
+		return exitOK
 	}
 	rows, err := a.DB.Segments(catalog.SegmentFilter{CameraID: *camID, From: from, To: to})
 	if err != nil {

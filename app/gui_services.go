@@ -25,6 +25,7 @@ func (a *App) guiServices() ui.Services {
 		RecordSettings: s,
 		Storage:        s,
 		Keyring:        s,
+		Playback:       newGUIPlayback(a),
 	}
 }
 

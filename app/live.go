@@ -61,7 +61,8 @@ func (a *App) openLiveStreams(ctx context.Context) []ui.LiveStream {
 					return false, fmt.Errorf("recording is unavailable: %v", a.recordErr)
 				}
 				return a.recorders.ToggleManual(id)
-			}}
+			},
+			Replay: a.replayOf(c.ID)}
 		if c.MainURI != "" && c.MainURI != sub {
 			cam := c
 			ls.OpenMain = func() (ui.LiveSource, func()) {
