@@ -466,12 +466,13 @@ func (p *Playback) exactSeek(t time.Duration, attempt int) {
 // seekLate reports a seek that landed after its frame, and seeks again
 // from further back while retries remain.
 func (p *Playback) seekLate() bool {
-	v, err := strconv.ParseFloat(p.core.Property("time-pos"), 64)
-	if err != nil {
+	if p.seekAttempt >= len(demuxerBackoffs) {
 		return false
 	}
+	// Past the last keyframe a late seek lands at the end, with no frame.
+	v, err := strconv.ParseFloat(p.core.Property("time-pos"), 64)
 	pos := time.Duration(v * float64(time.Second))
-	if pos <= p.seekTarget+p.frameDur/2 || p.seekAttempt >= len(demuxerBackoffs) {
+	if err == nil && p.core.Property("video-params/dw") != "" && pos <= p.seekTarget+p.frameDur/2 {
 		return false
 	}
 	p.opts.Log.Debug("seek landed late; seeking from further back", "target", p.seekTarget, "landed", pos)

@@ -1,0 +1,164 @@
+package player
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"strconv"
+	"time"
+
+	mpv "github.com/gen2brain/go-mpv"
+)
+
+// stillTimeout bounds Frame and Thumbnail when ctx has no deadline.
+const stillTimeout = 20 * time.Second
+
+// Frame decodes the frame on screen at wall time at, exactly, at the
+// footage's full resolution: what `nightjar recordings frame` writes.
+// pieces are a run (or part of one) in time order; a time none of them
+// covers is ErrNoFootage. It uses a short-lived mpv instance of its own.
+func Frame(ctx context.Context, pieces []Piece, at time.Time) (*image.RGBA, error) {
+	tl := newTimeline(pieces)
+	t, ok := tl.at(at)
+	if !ok {
+		return nil, fmt.Errorf("decode frame at %s: %w", at.Format(time.RFC3339Nano), ErrNoFootage)
+	}
+	img, err := still(ctx, CoreOptions{"hr-seek": "yes", "hr-seek-framedrop": "no"}, edlURL(tl.pieces), t, 0, true)
+	if err != nil {
+		return nil, fmt.Errorf("decode frame at %s: %w", at.Format(time.RFC3339Nano), err)
+	}
+	return img, nil
+}
+
+// Thumbnail decodes a keyframe next to wall time at in piece, scaled to
+// width pixels wide (keeping the aspect): the first keyframe at or after
+// at, or the piece's last keyframe when none follows. It decodes no
+// other frame, so it is fast, and shows a moment up to one GOP from at.
+func Thumbnail(ctx context.Context, piece Piece, at time.Time, width int) (*image.RGBA, error) {
+	if width <= 0 {
+		return nil, fmt.Errorf("thumbnail: width %d is not positive", width)
+	}
+	if at.Before(piece.Start) || !at.Before(piece.End()) {
+		return nil, fmt.Errorf("thumbnail at %s: %w", at.Format(time.RFC3339Nano), ErrNoFootage)
+	}
+	opts := CoreOptions{
+		// Keyframes only: the decoder drops the rest unseen, and hr-seek
+		// shows the first keyframe at or after at, or at the piece's end
+		// its last one. The demuxer starts 4 s early, so an MPEG-TS seek
+		// that lands a keyframe late (see demuxerBackoffs) still starts
+		// before at.
+		"hr-seek":                "yes",
+		"hr-seek-demuxer-offset": "4",
+		"vd-lavc-skipframe":      "nonkey",
+		"vd-lavc-skiploopfilter": "all",
+		"vd-lavc-fast":           "yes",
+		"vd-lavc-threads":        "1",
+		"demuxer-readahead-secs": "0",
+		"cache":                  "no",
+	}
+	img, err := still(ctx, opts, edlURL([]Piece{piece}), at.Sub(piece.Start), width, false)
+	if err != nil {
+		return nil, fmt.Errorf("thumbnail at %s: %w", at.Format(time.RFC3339Nano), err)
+	}
+	return img, nil
+}
+
+// still loads url paused, seeks to timeline time t (exactly or to a
+// keyframe) and renders the frame there, width wide (0: full size).
+func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, width int, exact bool) (*image.RGBA, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, stillTimeout)
+		defer cancel()
+	}
+	base := CoreOptions{
+		"pause": "yes", "keep-open": "yes", "cache-on-disk": "no", "cache-dir": "",
+		"network-timeout": "5", "hwdec": "no",
+	}
+	for k, v := range opts {
+		base[k] = v
+	}
+	c, err := NewCore(base)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	if err := c.Command("loadfile", url); err != nil {
+		return nil, fmt.Errorf("open footage: %w", err)
+	}
+	// Both seek exactly; a thumbnail's decoder skips every frame but
+	// keyframes, so "exactly" becomes the first keyframe from t.
+	flags := "absolute+exact"
+	seekTo := t
+	var frameDur time.Duration
+	seeked, attempt := false, 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("no frame: %w", err)
+		}
+		ev := c.WaitEvent(0.05)
+		if ev == nil {
+			return nil, ErrClosed
+		}
+		switch ev.EventID {
+		case mpv.EventEnd:
+			if ef := ev.EndFile(); ef.Reason == mpv.EndFileError {
+				return nil, fmt.Errorf("play footage: %w", ef.Error)
+			}
+		case mpv.EventFileLoaded:
+			if exact {
+				if fps, err := strconv.ParseFloat(c.Property("container-fps"), 64); err == nil && fps > 0 {
+					frameDur = time.Duration(float64(time.Second) / fps)
+					seekTo = max(0, t-frameDur+hrSeekSlack+time.Millisecond)
+				}
+			}
+			if err := c.Command("seek", seconds(seekTo), flags); err != nil {
+				return nil, fmt.Errorf("seek in footage: %w", err)
+			}
+			seeked = true
+		case mpv.EventPlaybackRestart:
+			if !seeked {
+				continue
+			}
+			v, err := strconv.ParseFloat(c.Property("time-pos"), 64)
+			late := err != nil || c.Property("video-params/dw") == "" ||
+				time.Duration(v*float64(time.Second)) > t+frameDur/2
+			switch {
+			case late && exact && attempt < len(demuxerBackoffs):
+				// As in Playback: a TS seek that landed late (or past the
+				// end) goes again from further back.
+				c.SetProperty("hr-seek-demuxer-offset", seconds(demuxerBackoffs[attempt]))
+				attempt++
+				c.Command("seek", seconds(seekTo), flags)
+				continue
+			}
+			return renderStill(ctx, c, width)
+		}
+	}
+}
+
+// renderStill renders the frame mpv shows, at full size or width wide.
+func renderStill(ctx context.Context, c *Core, width int) (*image.RGBA, error) {
+	var w, h int
+	fmt.Sscan(c.Property("video-params/dw"), &w)
+	fmt.Sscan(c.Property("video-params/dh"), &h)
+	if w <= 0 || h <= 0 {
+		return nil, fmt.Errorf("footage has no video")
+	}
+	if width > 0 {
+		h = max(1, (h*width+w/2)/w)
+		w = width
+	}
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for !c.HasNewFrame() {
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("no frame: %w", ctx.Err())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	if err := c.Render(img, img.Bounds()); err != nil {
+		return nil, err
+	}
+	return img, nil
+}
