@@ -78,9 +78,11 @@ type checkKey struct {
 // file again), is opened with age.DecryptReaderAt and must carry the
 // binding of its camera, start and day. A row being written right now is
 // read up to its last whole age chunk: that authenticated prefix is
-// decrypted into memory, and Growing is set. Anything else, and any file
-// that fails a check, is a *DamageError. Nothing decrypted is written to
-// disk.
+// decrypted into memory, and Growing is set; it is kept until the file
+// changes, so several opens between two flushes decrypt it once. A chunk
+// that fails with whole chunks after it is damage, not the end of the
+// prefix. Anything else, and any file that fails a check, is a
+// *DamageError. Nothing decrypted is written to disk.
 func (s *Store) OpenPlain(ctx context.Context, row catalog.Segment) (*Plain, error) {
 	switch {
 	case row.State == catalog.SegmentDamaged:
@@ -217,6 +219,9 @@ func (s *Store) openGrowing(ctx context.Context, row catalog.Segment) (*Plain, e
 	if err != nil {
 		return nil, fmt.Errorf("stat segment: %w", err)
 	}
+	if p, ok := s.samePrefix(row.File, st); ok {
+		return &Plain{R: bytes.NewReader(p.body), Size: int64(len(p.body)), Growing: true, Duration: p.duration}, nil
+	}
 	// Only what is there now: the writer keeps appending.
 	dec, err := age.Decrypt(bufio.NewReaderSize(io.NewSectionReader(f, 0, st.Size()), 256<<10), id)
 	if err != nil {
@@ -234,7 +239,13 @@ func (s *Store) openGrowing(ctx context.Context, row catalog.Segment) (*Plain, e
 		}
 		n, err := dec.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break // finished meanwhile: the whole file is authentic
+		}
 		if err != nil {
+			if err := checkTail(row, st.Size(), int64(len(buf))); err != nil {
+				return nil, err
+			}
 			break
 		}
 	}
@@ -258,5 +269,54 @@ func (s *Store) openGrowing(ctx context.Context, row catalog.Segment) (*Plain, e
 		}
 		scan.packet(pkt)
 	}
+	s.keepPrefix(row.File, prefix{size: st.Size(), mtime: st.ModTime(), body: body, duration: scan.duration()})
 	return &Plain{R: bytes.NewReader(body), Size: int64(len(body)), Growing: true, Duration: scan.duration()}, nil
+}
+
+// checkTail tells a file being written, whose last chunk may be only partly
+// on disk and so not authenticate yet, from a damaged one: a failing chunk
+// that is not the last. Every whole chunk on disk authenticates (age tries
+// a full chunk as a middle one first). The header is taken as long as
+// 1 KiB, so that the count of whole chunks is never overestimated.
+func checkTail(row catalog.Segment, cipherSize, plainSize int64) error {
+	const encChunk = ageChunk + 16 // plaintext plus the Poly1305 tag
+	whole := (cipherSize - 1024 - 16) / encChunk
+	authentic := (plainSize + ageChunk - 1) / ageChunk
+	if authentic < whole {
+		return damaged(row.File, "chunk %d of the segment being written does not authenticate, and at least %d whole chunks follow it", authentic, whole-authentic-1)
+	}
+	return nil
+}
+
+// prefix is the authenticated plaintext of a file being written, as read
+// when the file had size bytes and modification time mtime.
+type prefix struct {
+	size     int64
+	mtime    time.Time
+	body     []byte // never changed once kept: Plains share it
+	duration time.Duration
+}
+
+// samePrefix returns the prefix kept for file when the file is unchanged
+// since: a player's several Range requests between two flushes decrypt it
+// once.
+func (s *Store) samePrefix(file string, st fs.FileInfo) (prefix, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.prefixes[file]
+	return p, ok && p.size == st.Size() && p.mtime.Equal(st.ModTime())
+}
+
+// keepPrefix remembers the prefix of a file being written until the file
+// grows or its writer lets go of it.
+func (s *Store) keepPrefix(file string, p prefix) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.open[file] {
+		return
+	}
+	if s.prefixes == nil {
+		s.prefixes = map[string]prefix{}
+	}
+	s.prefixes[file] = p
 }

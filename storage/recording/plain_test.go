@@ -244,3 +244,53 @@ func TestOpenPlainGrowingSegment(t *testing.T) {
 		t.Errorf("the growing prefix is not the start of the finished segment")
 	}
 }
+
+// A segment being written: an unchanged file is decrypted once for several
+// opens, and a chunk that fails with more chunks after it is damage, not a
+// short prefix.
+func TestOpenPlainGrowingReuseAndDamage(t *testing.T) {
+	fx := newFixture(t)
+	r := &Recorder{Store: fx.store, CameraID: "cam1", SegmentLength: time.Hour}
+	r.SetWant(true, "continuous")
+	defer r.Close()
+	feed(t, r, time.Now(), 0, 40*time.Second) // five chunks of the sub clip
+	time.Sleep(900 * time.Millisecond)
+	r.Tick(time.Now())
+	row := segments(t, fx.db, catalog.SegmentFilter{State: catalog.SegmentOpen})[0]
+	first := readPlain(t, openPlain(t, fx, row))
+	path := fx.store.Path(row)
+	orig := readAll(t, path)
+	if len(orig) < 4*(ageChunk+16) {
+		t.Fatalf("open segment of %d bytes has fewer than four chunks", len(orig))
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The first chunk changed, size and mtime as before: the kept prefix,
+	// decrypted when it was authentic, is served, not decrypted again.
+	writeFile(t, path, flip(orig, 2000))
+	if err := os.Chtimes(path, st.ModTime(), st.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if again := readPlain(t, openPlain(t, fx, row)); !bytes.Equal(again, first) {
+		t.Fatalf("an unchanged file's prefix was not reused: %d bytes, then %d", len(first), len(again))
+	}
+
+	// Now with a new mtime it is read again, and the failing chunk with
+	// four after it is damage.
+	later := st.ModTime().Add(time.Second)
+	if err := os.Chtimes(path, later, later); err != nil {
+		t.Fatal(err)
+	}
+	p, err := fx.store.OpenPlain(context.Background(), row)
+	if err == nil {
+		p.Close()
+		t.Fatalf("a segment being written with its first chunk changed opened as %d bytes", p.Size)
+	}
+	if !IsDamaged(err) || !strings.Contains(err.Error(), "does not authenticate") {
+		t.Fatalf("want a damage error naming the chunk, got %v", err)
+	}
+	writeFile(t, path, orig)
+}

@@ -48,6 +48,7 @@ type Store struct {
 	mu        sync.Mutex
 	open      map[string]bool   // files being written
 	checked   map[checkKey]bool // files whose hash matched their row
+	prefixes  map[string]prefix // the last prefix read of each file being written
 }
 
 func (s *Store) log() *slog.Logger {
@@ -201,6 +202,7 @@ func (f *SegmentFile) Abort() {
 func (f *SegmentFile) forget() {
 	f.store.mu.Lock()
 	delete(f.store.open, f.row.File)
+	delete(f.store.prefixes, f.row.File)
 	f.store.mu.Unlock()
 }
 
