@@ -35,15 +35,17 @@ type playbackPage struct {
 	saved  []SavedLayout
 
 	// The open session; nil until the page is first shown.
-	sess     *sessionDriver
-	poll     *poller
-	tiles    *playbackTiles
-	open     []PlaybackCamera // the session's cameras, in tile order
-	openGen  int
-	laneGen  int
-	loadFrom time.Time // the stretch the lanes hold
-	loadTo   time.Time
-	lastPos  []time.Time // each tile's position at the last poll
+	sess      *sessionDriver
+	poll      *poller
+	tiles     *playbackTiles
+	open      []PlaybackCamera // the session's cameras, in tile order
+	openGen   int
+	laneGen   int
+	laneBusy  bool      // a read of the lanes is on its way
+	laneAgain bool      // and another was asked for meanwhile
+	loadFrom  time.Time // the stretch the lanes hold
+	loadTo    time.Time
+	lastPos   []time.Time // each tile's position at the last poll
 
 	playhead time.Time
 	paused   bool
@@ -417,9 +419,15 @@ func (p *playbackPage) loadLanes(force bool) {
 	if len(cams) == 0 {
 		return
 	}
+	p.laneGen++ // an answer on its way is stale now
+	if p.laneBusy {
+		// One read at a time: a fast drag asks once more when it lands.
+		p.laneAgain = true
+		return
+	}
 	from, to := v.From.Add(-v.Span), v.To().Add(v.Span)
-	p.laneGen++
 	gen := p.laneGen
+	p.laneBusy = true
 	runAsync(20*time.Second, func(ctx context.Context) ([]TimelineData, error) {
 		out := make([]TimelineData, len(cams))
 		for i, c := range cams {
@@ -431,6 +439,11 @@ func (p *playbackPage) loadLanes(force bool) {
 		}
 		return out, nil
 	}, func(data []TimelineData, err error) {
+		p.laneBusy = false
+		if p.laneAgain {
+			p.laneAgain = false
+			defer p.loadLanes(true)
+		}
 		if gen != p.laneGen {
 			return
 		}

@@ -205,3 +205,58 @@ func TestPlaybackLayout(t *testing.T) {
 		}
 	}
 }
+
+// slowTimeline blocks each Timeline until released.
+type slowTimeline struct {
+	*fakePlayback
+	release chan struct{}
+	mu      sync.Mutex
+	froms   []time.Time
+}
+
+func (s *slowTimeline) Timeline(ctx context.Context, id string, from, to time.Time) (TimelineData, error) {
+	s.mu.Lock()
+	s.froms = append(s.froms, from)
+	s.mu.Unlock()
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+		return TimelineData{}, ctx.Err()
+	}
+	return s.fakePlayback.Timeline(ctx, id, from, to)
+}
+
+func (s *slowTimeline) calls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.froms)
+}
+
+// TestPlaybackLanesReadOneAtATime: a fast pan far past what the lanes
+// hold reads the timelines once more when the read on its way lands, not
+// once per drag event, and the lanes end up holding the last view.
+func TestPlaybackLanesReadOneAtATime(t *testing.T) {
+	loop := newUILoop(t)
+	slow := &slowTimeline{fakePlayback: newFakePlayback(), release: make(chan struct{})}
+	a := test.NewTempApp(t)
+	svc := &fakeServices{cameras: 2}
+	w := NewMainWindow(a, Services{Cameras: svc, Layouts: svc, Playback: slow}, WindowConfig{Location: berlin(t), Now: func() time.Time { return pbNow }})
+	t.Cleanup(w.closeWalls)
+	w.ShowPage(PagePlayback)
+	p := w.playback
+	loop.until(t, 5*time.Second, "the first read", func() bool { return slow.calls() == 1 })
+	v := p.tl.view
+	for i := 1; i <= 30; i++ {
+		p.tl.SetView(v.pan(-1000, 1000).pan(float64(-1000*i), 1000)) // hour after hour
+	}
+	last := p.tl.view
+	slow.release <- struct{}{}
+	loop.until(t, 5*time.Second, "the second read", func() bool { return slow.calls() == 2 })
+	slow.release <- struct{}{}
+	loop.until(t, 5*time.Second, "the lanes of the last view", func() bool {
+		return !p.loadFrom.IsZero() && !last.From.Before(p.loadFrom) && !last.To().After(p.loadTo)
+	})
+	if n := slow.calls(); n != 2 {
+		t.Fatalf("%d reads for 30 moves, want 2", n)
+	}
+}
