@@ -215,7 +215,7 @@ func (p *playbackPage) shown() {
 		p.loadLayouts()
 		p.loadDays(p.cal.year, p.cal.month)
 		p.bm.reload()
-	} else if p.poll == nil {
+	} else if p.poll.stopped() {
 		p.startPolling()
 	}
 }
@@ -230,8 +230,7 @@ func (p *playbackPage) hidden() {
 	if p.sess != nil {
 		p.setPaused(true) // even when it looks paused: a step pauses on its own
 	}
-	p.poll.halt()
-	p.poll = nil
+	p.poll.halt() // kept, so closing the session waits for its last read
 }
 
 // close ends the session (the window closes).

@@ -187,6 +187,16 @@ func TestPlaybackNeverBlocksUI(t *testing.T) {
 		want := fmt.Sprintf("Mon 2026-06-01 13:49:%02d.000 CEST", sec)
 		loop.until(t, 5*time.Second, "the poller's readout "+want, func() bool { return p.pos.Text == want })
 	}
+	// Away from the page the poller stops; back on it, it reads again.
+	w.ShowPage(PageLive)
+	if !p.poll.stopped() {
+		t.Fatal("the poller runs behind the Live page")
+	}
+	s.moveTo(cest(13, 49, 40))
+	w.ShowPage(PagePlayback)
+	loop.until(t, 5*time.Second, "the readout after coming back", func() bool {
+		return p.pos.Text == "Mon 2026-06-01 13:49:40.000 CEST"
+	})
 	p.hover(0, cest(13, 20, 0), 300)
 	loop.until(t, 5*time.Second, "a thumbnail", func() bool { return p.thumbBox.Visible() })
 	if v := uithread.Violations(); len(v) > 0 {
