@@ -4,7 +4,7 @@
 //
 // ui consumes services through small interfaces it declares beside the
 // page that uses each (CameraService, LayoutStore, RecordSettingsStore,
-// StorageService, KeyringStatus), passed explicitly in Services.
+// StorageService, KeyringStatus, PlaybackService), passed explicitly in Services.
 //
 // It never blocks the UI goroutine: the catalogue, the keyring, the
 // network and waiting player calls run through runAsync, which delivers
@@ -22,4 +22,17 @@
 // playback mode the Playback page's tiles use), wall_render.go (the
 // renderer, which owns the canvas objects) and wall.go (the widget, its
 // configuration and lifecycle).
+//
+// The Playback page consumes PlaybackService (playback_service.go) and is
+// split the same way: playback.go (the page: choosing cameras, the
+// calendar, typed times, lanes), playback_keys.go (transport and keys),
+// playback_bookmarks.go, playback_tiles.go (the session's players on a
+// wall, with a slate and "no recording · next …" where a camera has no
+// footage), playback_session.go (the goroutine that hands commands to the
+// session, coalescing seeks, and the ~12 Hz poller), playback_thumbs.go
+// (hover thumbnails, one decode at a time, cached in memory),
+// playback_when.go (typed times, as the CLI reads them), calendar.go,
+// timeline.go and timeline_render.go (the widget and its renderer) and
+// timeline_math.go (zoom, pan, x and time, and ticks in local time that
+// stay right on 23- and 25-hour days; Fyne-free).
 package ui

@@ -35,15 +35,17 @@ type playbackPage struct {
 	saved  []SavedLayout
 
 	// The open session; nil until the page is first shown.
-	sess     *sessionDriver
-	poll     *poller
-	tiles    *playbackTiles
-	open     []PlaybackCamera // the session's cameras, in tile order
-	openGen  int
-	laneGen  int
-	loadFrom time.Time // the stretch the lanes hold
-	loadTo   time.Time
-	lastPos  []time.Time // each tile's position at the last poll
+	sess      *sessionDriver
+	poll      *poller
+	tiles     *playbackTiles
+	open      []PlaybackCamera // the session's cameras, in tile order
+	openGen   int
+	laneGen   int
+	laneBusy  bool      // a read of the lanes is on its way
+	laneAgain bool      // and another was asked for meanwhile
+	loadFrom  time.Time // the stretch the lanes hold
+	loadTo    time.Time
+	lastPos   []time.Time // each tile's position at the last poll
 
 	playhead time.Time
 	paused   bool
@@ -213,7 +215,7 @@ func (p *playbackPage) shown() {
 		p.loadLayouts()
 		p.loadDays(p.cal.year, p.cal.month)
 		p.bm.reload()
-	} else if p.poll == nil {
+	} else if p.poll.stopped() {
 		p.startPolling()
 	}
 }
@@ -228,8 +230,7 @@ func (p *playbackPage) hidden() {
 	if p.sess != nil {
 		p.setPaused(true) // even when it looks paused: a step pauses on its own
 	}
-	p.poll.halt()
-	p.poll = nil
+	p.poll.halt() // kept, so closing the session waits for its last read
 }
 
 // close ends the session (the window closes).
@@ -417,9 +418,15 @@ func (p *playbackPage) loadLanes(force bool) {
 	if len(cams) == 0 {
 		return
 	}
+	p.laneGen++ // an answer on its way is stale now
+	if p.laneBusy {
+		// One read at a time: a fast drag asks once more when it lands.
+		p.laneAgain = true
+		return
+	}
 	from, to := v.From.Add(-v.Span), v.To().Add(v.Span)
-	p.laneGen++
 	gen := p.laneGen
+	p.laneBusy = true
 	runAsync(20*time.Second, func(ctx context.Context) ([]TimelineData, error) {
 		out := make([]TimelineData, len(cams))
 		for i, c := range cams {
@@ -431,6 +438,11 @@ func (p *playbackPage) loadLanes(force bool) {
 		}
 		return out, nil
 	}, func(data []TimelineData, err error) {
+		p.laneBusy = false
+		if p.laneAgain {
+			p.laneAgain = false
+			defer p.loadLanes(true)
+		}
 		if gen != p.laneGen {
 			return
 		}

@@ -187,6 +187,16 @@ func TestPlaybackNeverBlocksUI(t *testing.T) {
 		want := fmt.Sprintf("Mon 2026-06-01 13:49:%02d.000 CEST", sec)
 		loop.until(t, 5*time.Second, "the poller's readout "+want, func() bool { return p.pos.Text == want })
 	}
+	// Away from the page the poller stops; back on it, it reads again.
+	w.ShowPage(PageLive)
+	if !p.poll.stopped() {
+		t.Fatal("the poller runs behind the Live page")
+	}
+	s.moveTo(cest(13, 49, 40))
+	w.ShowPage(PagePlayback)
+	loop.until(t, 5*time.Second, "the readout after coming back", func() bool {
+		return p.pos.Text == "Mon 2026-06-01 13:49:40.000 CEST"
+	})
 	p.hover(0, cest(13, 20, 0), 300)
 	loop.until(t, 5*time.Second, "a thumbnail", func() bool { return p.thumbBox.Visible() })
 	if v := uithread.Violations(); len(v) > 0 {
@@ -203,5 +213,60 @@ func TestPlaybackLayout(t *testing.T) {
 		if l.Name != want || len(l.Tiles) < n {
 			t.Errorf("%d tiles: %s with %d tiles, want %s", n, l.Name, len(l.Tiles), want)
 		}
+	}
+}
+
+// slowTimeline blocks each Timeline until released.
+type slowTimeline struct {
+	*fakePlayback
+	release chan struct{}
+	mu      sync.Mutex
+	froms   []time.Time
+}
+
+func (s *slowTimeline) Timeline(ctx context.Context, id string, from, to time.Time) (TimelineData, error) {
+	s.mu.Lock()
+	s.froms = append(s.froms, from)
+	s.mu.Unlock()
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+		return TimelineData{}, ctx.Err()
+	}
+	return s.fakePlayback.Timeline(ctx, id, from, to)
+}
+
+func (s *slowTimeline) calls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.froms)
+}
+
+// TestPlaybackLanesReadOneAtATime: a fast pan far past what the lanes
+// hold reads the timelines once more when the read on its way lands, not
+// once per drag event, and the lanes end up holding the last view.
+func TestPlaybackLanesReadOneAtATime(t *testing.T) {
+	loop := newUILoop(t)
+	slow := &slowTimeline{fakePlayback: newFakePlayback(), release: make(chan struct{})}
+	a := test.NewTempApp(t)
+	svc := &fakeServices{cameras: 2}
+	w := NewMainWindow(a, Services{Cameras: svc, Layouts: svc, Playback: slow}, WindowConfig{Location: berlin(t), Now: func() time.Time { return pbNow }})
+	t.Cleanup(w.closeWalls)
+	w.ShowPage(PagePlayback)
+	p := w.playback
+	loop.until(t, 5*time.Second, "the first read", func() bool { return slow.calls() == 1 })
+	v := p.tl.view
+	for i := 1; i <= 30; i++ {
+		p.tl.SetView(v.pan(-1000, 1000).pan(float64(-1000*i), 1000)) // hour after hour
+	}
+	last := p.tl.view
+	slow.release <- struct{}{}
+	loop.until(t, 5*time.Second, "the second read", func() bool { return slow.calls() == 2 })
+	slow.release <- struct{}{}
+	loop.until(t, 5*time.Second, "the lanes of the last view", func() bool {
+		return !p.loadFrom.IsZero() && !last.From.Before(p.loadFrom) && !last.To().After(p.loadTo)
+	})
+	if n := slow.calls(); n != 2 {
+		t.Fatalf("%d reads for 30 moves, want 2", n)
 	}
 }

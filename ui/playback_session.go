@@ -205,3 +205,16 @@ func (p *poller) halt() {
 		}
 	}
 }
+
+// stopped reports whether the poller has been halted (or is nil).
+func (p *poller) stopped() bool {
+	if p == nil {
+		return true
+	}
+	select {
+	case <-p.stop:
+		return true
+	default:
+		return false
+	}
+}

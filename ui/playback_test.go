@@ -459,3 +459,50 @@ func TestPlaybackPollMovesPlayhead(t *testing.T) {
 		t.Fatalf("view from %v, want %v", p.tl.view.From, want)
 	}
 }
+
+// TestPlaybackSyncToggle: S unlinks the cameras; each lane then shows its
+// own position; S again links them.
+func TestPlaybackSyncToggle(t *testing.T) {
+	fake := newFakePlayback()
+	fake.status = map[int]PlaybackTileStatus{0: {Position: cest(13, 10, 0)}, 1: {Position: cest(13, 20, 0)}}
+	w := newPlaybackWindow(t, fake)
+	p := w.playback
+	p.camChecks.SetSelected([]string{"Front door", "Yard"})
+	s := fake.session()
+	typeKey(w, 's')
+	if s.last("synced") != "synced false" || p.syncBtn.Text != "SYNC off" {
+		t.Fatalf("S: %q, button %q", s.last("synced"), p.syncBtn.Text)
+	}
+	p.apply(readSnapshot(s, 2))
+	if !p.tl.lanes[0].Pos.Equal(cest(13, 10, 0)) || !p.tl.lanes[1].Pos.Equal(cest(13, 20, 0)) {
+		t.Fatalf("lane positions %v %v", p.tl.lanes[0].Pos, p.tl.lanes[1].Pos)
+	}
+	typeKey(w, 's')
+	if s.last("synced") != "synced true" || !p.tl.lanes[1].Pos.IsZero() {
+		t.Fatalf("S again: %q, lane position %v", s.last("synced"), p.tl.lanes[1].Pos)
+	}
+}
+
+// TestPlaybackBookmarkKeys: Home and End go to the previous and next
+// bookmark.
+func TestPlaybackBookmarkKeys(t *testing.T) {
+	fake := newFakePlayback()
+	fake.bookmarks = []BookmarkData{
+		{ID: "1", CameraID: "door", From: cest(13, 10, 5), To: cest(13, 10, 30)},
+		{ID: "2", CameraID: "door", From: cest(13, 36, 0), To: cest(13, 37, 0)},
+	}
+	w := newPlaybackWindow(t, fake)
+	s := fake.session()
+	press(w, fyne.KeyHome)
+	if got := s.last("seek"); got != "seek 11:36:00.000" {
+		t.Fatalf("Home: %q", got)
+	}
+	press(w, fyne.KeyHome)
+	if got := s.last("seek"); got != "seek 11:10:05.000" {
+		t.Fatalf("Home Home: %q", got)
+	}
+	press(w, fyne.KeyEnd)
+	if got := s.last("seek"); got != "seek 11:36:00.000" {
+		t.Fatalf("End: %q", got)
+	}
+}

@@ -85,6 +85,9 @@ func (th *thumbnails) next() {
 	}, func(img image.Image, err error) {
 		th.busy = false
 		if err != nil || img == nil {
+			if len(th.failed) > thumbCacheSize {
+				clear(th.failed)
+			}
 			th.failed[w.key] = true
 		} else {
 			th.put(w.key, img)
