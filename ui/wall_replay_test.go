@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"strings"
@@ -304,6 +305,17 @@ func TestReplayErrorStaysLive(t *testing.T) {
 		t.Fatalf("tile shows %v after the error, want live", c)
 	}
 	loop.until(t, 2*time.Second, "the error to go from the tile", func() bool { return w.ReplayText(0) == "" })
+}
+
+// TestReplayTimeoutSaysSo: a Replay that gives up at its deadline shows
+// how long it was given, not "context deadline exceeded".
+func TestReplayTimeoutSaysSo(t *testing.T) {
+	w, rp := newReplayWall(t)
+	rp.err = fmt.Errorf("open footage: %w", context.DeadlineExceeded)
+	key(w, fyne.KeyP)
+	if got := w.ReplayText(0); got != "Replay failed: the footage did not open within 15s" {
+		t.Fatalf("badge %q", got)
+	}
 }
 
 // TestClosingWallClosesReplay: Close closes a replay on show at once, one
