@@ -187,6 +187,9 @@ func (w *Wall) startReplay(i int) {
 			}
 			return openedReplay{}, errors.New("the replay has no picture")
 		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			return openedReplay{}, fmt.Errorf("the footage did not open within %v", replayOpenTimeout)
+		}
 		if err != nil {
 			return openedReplay{}, err
 		}

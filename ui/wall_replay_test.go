@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -305,6 +307,17 @@ func TestReplayErrorStaysLive(t *testing.T) {
 	loop.until(t, 2*time.Second, "the error to go from the tile", func() bool { return w.ReplayText(0) == "" })
 }
 
+// TestReplayTimeoutSaysSo: a Replay that gives up at its deadline shows
+// how long it was given, not "context deadline exceeded".
+func TestReplayTimeoutSaysSo(t *testing.T) {
+	w, rp := newReplayWall(t)
+	rp.err = fmt.Errorf("open footage: %w", context.DeadlineExceeded)
+	key(w, fyne.KeyP)
+	if got := w.ReplayText(0); got != "Replay failed: the footage did not open within 15s" {
+		t.Fatalf("badge %q", got)
+	}
+}
+
 // TestClosingWallClosesReplay: Close closes a replay on show at once, one
 // being closed after Esc before Close returns, and one still opening when
 // it opens.
@@ -516,5 +529,40 @@ func TestReplayFramesKeepComing(t *testing.T) {
 	w.pump.pollFrames()
 	if c := tilePixel(w, 0); c != next {
 		t.Fatalf("the replay's next frame was not drawn: tile %v, want %v", c, next)
+	}
+}
+
+// TestReplayBadgeOnSurface: the X11 surface's overlay, which the app draws
+// by default, has the amber badge over the replaying tile, with its minus
+// sign (U+2212) drawn, not skipped for a missing glyph.
+func TestReplayBadgeOnSurface(t *testing.T) {
+	w, rp := newReplayWall(t)
+	a := fyne.CurrentApp()
+	a.Settings().SetTheme(nightjarTheme{}) // the fonts the app draws with
+	win := a.NewWindow("wall")
+	win.SetContent(w)
+	win.Resize(fyne.NewSize(640, 360))
+	rp.src.set(TilePlaying, time.Now())
+	key(w, fyne.KeyP)
+	w.comp.generate(632, 352)
+	w.updateOverlays()
+	if got := w.ReplayText(0); got != "REPLAY −00:30" {
+		t.Fatalf("badge %q", got)
+	}
+	bg := w.rend.overlays[0].replayBg
+	over := paintOverlay(w.rend.overlayObjects(), image.Pt(632, 352), 1)
+	// A pixel of the box left of the text: amber in B, G, R order.
+	at := bg.Position().Add(fyne.NewPos(2, bg.Size().Height/2))
+	i := over.img.PixOffset(int(at.X), int(at.Y))
+	if b, g, r := over.img.Pix[i], over.img.Pix[i+1], over.img.Pix[i+2]; r < 0xd0 || g < 0x90 || g > 0xb0 || b > 0x30 {
+		t.Fatalf("badge box pixel B, G, R = %d, %d, %d, want amber", b, g, r)
+	}
+	paint := func(s string) int {
+		text := canvas.NewText(s, color.White)
+		text.TextStyle.Bold = true
+		return len(paintOverlay([]fyne.CanvasObject{text}, image.Pt(200, 40), 1).runs)
+	}
+	if with, without := paint("−"), paint(""); with <= without {
+		t.Fatalf("the minus sign painted %d runs, nothing %d: the glyph is missing", with, without)
 	}
 }
