@@ -116,7 +116,7 @@ func (p *playbackPage) build() fyne.CanvasObject {
 	p.camChecks.Selected = p.chosenNames()
 	p.camChecks.OnChanged = p.checksChanged
 	p.layoutSel = widget.NewSelect(nil, p.chooseLayout)
-	p.layoutSel.PlaceHolder = "Saved layout…"
+	p.layoutSel.PlaceHolder = "Saved layout… (O)"
 	p.when = widget.NewEntry()
 	p.when.SetPlaceHolder("2026-03-29 14:30, -10m, now")
 	p.when.OnSubmitted = p.goTo
@@ -181,7 +181,7 @@ func (p *playbackPage) build() fyne.CanvasObject {
 }
 
 // playbackHelp lists the page's keys.
-const playbackHelp = "Space play/pause · ←/→ 10 s · , . frame · ↑/↓ speed · PgUp/PgDn event · Home/End bookmark · G/Shift+G gap · [ ] in/out · B bookmark · S sync · +/− zoom · T type a time · / search bookmarks · 1–9 cameras · L or Esc live"
+const playbackHelp = "Space play/pause · ←/→ 10 s · , . frame · ↑/↓ speed · PgUp/PgDn event · Home/End bookmark · G/Shift+G gap · [ ] in/out · B bookmark · S sync · +/− zoom · T type a time · D calendar · O layouts · / search bookmarks · 1–9 cameras · L or Esc live"
 
 func (p *playbackPage) chosenNames() []string {
 	var out []string
@@ -493,6 +493,7 @@ func (p *playbackPage) loadDays(y int, m time.Month) {
 // pickDay shows the whole local day (23, 24 or 25 hours) and goes to its
 // first footage, or to its start when the lanes know of none.
 func (p *playbackPage) pickDay(y int, m time.Month, d int) {
+	p.giveKeysBack()
 	v := dayView(y, m, d, p.loc)
 	p.tl.SetView(v)
 	at := v.From

@@ -24,6 +24,8 @@ import (
 //	S            SYNC on / off
 //	+ / −        zoom in / out about the playhead
 //	T            type a date and time
+//	D            the calendar, at the playhead's day (Tab moves, Space picks)
+//	O            the saved layouts
 //	/            search the bookmarks
 //	1–9          tick or untick camera n
 //	L or Esc     back to the Live page
@@ -109,7 +111,22 @@ func (p *playbackPage) TypedRune(r rune) {
 		p.mw.win.Canvas().Focus(p.when)
 	case '/':
 		p.mw.win.Canvas().Focus(p.bm.search)
+	case 'o', 'O':
+		if !p.layoutSel.Disabled() {
+			p.mw.win.Canvas().Focus(p.layoutSel)
+			p.layoutSel.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace}) // opens the list
+		}
+	case 'd', 'D':
+		p.focusDay()
 	}
+}
+
+// focusDay turns the calendar to the playhead's month and focuses its
+// day: Tab and Shift+Tab move on, Space picks.
+func (p *playbackPage) focusDay() {
+	l := p.playhead.In(p.loc)
+	p.cal.show(l.Year(), l.Month())
+	p.mw.win.Canvas().Focus(p.cal.buttons[l.Day()])
 }
 
 // KeyDown and KeyUp follow Shift, for Shift+G.

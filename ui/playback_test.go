@@ -367,7 +367,15 @@ func TestPlaybackCalendar(t *testing.T) {
 	if got := fake.session().last("seek"); got != "seek 10:50:00.000" {
 		t.Fatalf("picking the day: %q", got)
 	}
-	test.Tap(c.buttons[2])
+	typeKey(w, 'd') // the calendar at the playhead's day: June 1
+	if w.Window().Canvas().Focused() != c.buttons[1] {
+		t.Fatalf("D focused %v", w.Window().Canvas().Focused())
+	}
+	w.Window().Canvas().FocusNext()
+	w.Window().Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace}) // Tab, Space: June 2
+	if w.Window().Canvas().Focused() != nil {
+		t.Fatal("the day button kept the keys")
+	}
 	if !strings.HasPrefix(w.playback.status.Text, "No footage on Tue 2 Jun 2026") {
 		t.Fatalf("empty day: status %q", w.playback.status.Text)
 	}
@@ -393,6 +401,11 @@ func TestPlaybackCamerasAndLayout(t *testing.T) {
 	if !old.closed {
 		t.Fatal("the first session was not closed")
 	}
+	typeKey(w, 'o')
+	if w.Window().Canvas().Overlays().Top() == nil {
+		t.Fatal("O did not open the layout picker")
+	}
+	w.Window().Canvas().Overlays().Top().Hide()
 	p.layoutSel.SetSelected("Night")
 	if got := fake.session().ids; len(got) != 2 || got[0] != "yard" || got[1] != "door" {
 		t.Fatalf("layout session %v", got)
