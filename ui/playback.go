@@ -379,23 +379,34 @@ func (p *playbackPage) setStatus(s string) { p.status.SetText(s) }
 
 // showPosition shows the playhead as local date and time with ms.
 func (p *playbackPage) showPosition() {
-	p.pos.SetText(p.playhead.In(p.loc).Format("Mon 2006-01-02 15:04:05.000 MST"))
+	setLabel(p.pos, p.playhead.In(p.loc).Format("Mon 2006-01-02 15:04:05.000 MST"))
 	p.showPlayState()
 }
 
-func (p *playbackPage) showPlayState() {
-	p.speedText.SetText(speedLabel(p.speed))
-	if p.paused {
-		p.playBtn.SetText("Play")
-		p.playBtn.SetIcon(theme.MediaPlayIcon())
-	} else {
-		p.playBtn.SetText("Pause")
-		p.playBtn.SetIcon(theme.MediaPauseIcon())
+// setLabel changes a label only when its text changes: the readouts are
+// set a dozen times a second, and every refresh repaints.
+func setLabel(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
 	}
+}
+
+func (p *playbackPage) showPlayState() {
+	setLabel(p.speedText, speedLabel(p.speed))
+	text, icon := "Play", theme.MediaPlayIcon()
+	if !p.paused {
+		text, icon = "Pause", theme.MediaPauseIcon()
+	}
+	if p.playBtn.Text != text {
+		p.playBtn.SetText(text)
+		p.playBtn.SetIcon(icon)
+	}
+	sync := "SYNC off"
 	if p.synced {
-		p.syncBtn.SetText("SYNC on")
-	} else {
-		p.syncBtn.SetText("SYNC off")
+		sync = "SYNC on"
+	}
+	if p.syncBtn.Text != sync {
+		p.syncBtn.SetText(sync)
 	}
 }
 
