@@ -181,7 +181,7 @@ func (p *playbackPage) build() fyne.CanvasObject {
 }
 
 // playbackHelp lists the page's keys.
-const playbackHelp = "Space play/pause · ←/→ 10 s · , . frame · ↑/↓ speed · PgUp/PgDn event · Home/End bookmark · G/Shift+G gap · [ ] in/out · B bookmark · S sync · +/− zoom · T type a time · D calendar · O layouts · / search bookmarks · 1–9 cameras · L or Esc live"
+const playbackHelp = "Space play/pause · ←/→ 10 s · , . frame · ↑/↓ speed · PgUp/PgDn event · Home/End bookmark · G/Shift+G gap · [ ] in/out · B bookmark (Del removes) · S sync · +/− zoom · T type a time · D calendar · O layouts · / search bookmarks · 1–9 cameras · L or Esc live"
 
 func (p *playbackPage) chosenNames() []string {
 	var out []string

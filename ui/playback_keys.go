@@ -21,6 +21,7 @@ import (
 //	G, Shift+G   next / previous gap
 //	[ / ]        in / out mark at the playhead
 //	B            bookmark the selection (or the moment) …
+//	Delete       remove the bookmark last chosen from the list …
 //	S            SYNC on / off
 //	+ / −        zoom in / out about the playhead
 //	T            type a date and time
@@ -75,6 +76,8 @@ func (p *playbackPage) TypedKey(ev *fyne.KeyEvent) {
 		p.zoom(wheelZoom)
 	case fyne.KeyMinus, "KP_Subtract":
 		p.zoom(1 / wheelZoom)
+	case fyne.KeyDelete:
+		p.bm.askRemove()
 	case fyne.KeyL, fyne.KeyEscape:
 		p.backToLive()
 	case fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9:

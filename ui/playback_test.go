@@ -284,6 +284,18 @@ func TestPlaybackBookmarkListSeeks(t *testing.T) {
 	if got := fake.session().last("seek"); got != "seek 11:36:00.000" {
 		t.Fatalf("choosing the bookmark: %q", got)
 	}
+	// Delete asks, then removes the chosen bookmark.
+	press(w, fyne.KeyDelete)
+	if bp.confirm == nil {
+		t.Fatal("Delete asked nothing")
+	}
+	bp.confirm.Confirm()
+	if len(fake.bookmarks) != 1 || fake.bookmarks[0].ID != "1" {
+		t.Fatalf("after removing: %+v", fake.bookmarks)
+	}
+	if !strings.HasPrefix(w.playback.status.Text, "Bookmark removed: Jun 1 13:36:00 · Yard · Door FORCED") {
+		t.Fatalf("status %q", w.playback.status.Text)
+	}
 }
 
 func TestPlaybackBackToLive(t *testing.T) {
