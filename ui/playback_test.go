@@ -443,6 +443,9 @@ func TestPlaybackNoFootageTile(t *testing.T) {
 	if got := p.tiles.text(0); got != "" {
 		t.Fatalf("playing tile says %q", got)
 	}
+	if got := p.tiles.statusText(1); got != "no recording · next 14:10:05" {
+		t.Fatalf("status func for the wall %q", got)
+	}
 	img := p.tiles.wall.comp.generate(640, 360).(*image.RGBA)
 	r := playbackLayout(2).Tiles[1].pixelRect(640, 360)
 	if c := img.RGBAAt(r.Min.X+r.Dx()/2, r.Min.Y+r.Dy()/2); c != colSlate {
