@@ -116,7 +116,7 @@ func (p *playbackPage) build() fyne.CanvasObject {
 	p.camChecks.Selected = p.chosenNames()
 	p.camChecks.OnChanged = p.checksChanged
 	p.layoutSel = widget.NewSelect(nil, p.chooseLayout)
-	p.layoutSel.PlaceHolder = "Saved layout…"
+	p.layoutSel.PlaceHolder = "Saved layout… (O)"
 	p.when = widget.NewEntry()
 	p.when.SetPlaceHolder("2026-03-29 14:30, -10m, now")
 	p.when.OnSubmitted = p.goTo
@@ -181,7 +181,7 @@ func (p *playbackPage) build() fyne.CanvasObject {
 }
 
 // playbackHelp lists the page's keys.
-const playbackHelp = "Space play/pause · ←/→ 10 s · , . frame · ↑/↓ speed · PgUp/PgDn event · Home/End bookmark · G/Shift+G gap · [ ] in/out · B bookmark · S sync · +/− zoom · T type a time · / search bookmarks · 1–9 cameras · L or Esc live"
+const playbackHelp = "Space play/pause · ←/→ 10 s · , . frame · ↑/↓ speed · PgUp/PgDn event · Home/End bookmark · G/Shift+G gap · [ ] in/out · B bookmark (Del removes) · S sync · +/− zoom · T type a time · D calendar · O layouts · / search bookmarks · 1–9 cameras · L or Esc live"
 
 func (p *playbackPage) chosenNames() []string {
 	var out []string
@@ -379,23 +379,34 @@ func (p *playbackPage) setStatus(s string) { p.status.SetText(s) }
 
 // showPosition shows the playhead as local date and time with ms.
 func (p *playbackPage) showPosition() {
-	p.pos.SetText(p.playhead.In(p.loc).Format("Mon 2006-01-02 15:04:05.000 MST"))
+	setLabel(p.pos, p.playhead.In(p.loc).Format("Mon 2006-01-02 15:04:05.000 MST"))
 	p.showPlayState()
 }
 
-func (p *playbackPage) showPlayState() {
-	p.speedText.SetText(speedLabel(p.speed))
-	if p.paused {
-		p.playBtn.SetText("Play")
-		p.playBtn.SetIcon(theme.MediaPlayIcon())
-	} else {
-		p.playBtn.SetText("Pause")
-		p.playBtn.SetIcon(theme.MediaPauseIcon())
+// setLabel changes a label only when its text changes: the readouts are
+// set a dozen times a second, and every refresh repaints.
+func setLabel(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
 	}
+}
+
+func (p *playbackPage) showPlayState() {
+	setLabel(p.speedText, speedLabel(p.speed))
+	text, icon := "Play", theme.MediaPlayIcon()
+	if !p.paused {
+		text, icon = "Pause", theme.MediaPauseIcon()
+	}
+	if p.playBtn.Text != text {
+		p.playBtn.SetText(text)
+		p.playBtn.SetIcon(icon)
+	}
+	sync := "SYNC off"
 	if p.synced {
-		p.syncBtn.SetText("SYNC on")
-	} else {
-		p.syncBtn.SetText("SYNC off")
+		sync = "SYNC on"
+	}
+	if p.syncBtn.Text != sync {
+		p.syncBtn.SetText(sync)
 	}
 }
 
@@ -493,6 +504,7 @@ func (p *playbackPage) loadDays(y int, m time.Month) {
 // pickDay shows the whole local day (23, 24 or 25 hours) and goes to its
 // first footage, or to its start when the lanes know of none.
 func (p *playbackPage) pickDay(y int, m time.Month, d int) {
+	p.giveKeysBack()
 	v := dayView(y, m, d, p.loc)
 	p.tl.SetView(v)
 	at := v.From

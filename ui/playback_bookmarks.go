@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -29,6 +30,11 @@ type bookmarkPanel struct {
 	gen    int
 	obj    fyne.CanvasObject
 	dlg    dialog.Dialog // the open B dialog, for tests
+	// current is the bookmark last chosen from the list; Remove (and the
+	// Delete key) removes it.
+	current *BookmarkData
+	remove  *widget.Button
+	confirm *dialog.ConfirmDialog // the open remove dialog, for tests
 }
 
 func newBookmarkPanel(p *playbackPage) *bookmarkPanel {
@@ -45,9 +51,46 @@ func newBookmarkPanel(p *playbackPage) *bookmarkPanel {
 		func() fyne.CanvasObject { return widget.NewLabel("Mon 00:00:00 · camera name · a note") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(b.line(b.items[i])) })
 	b.list.OnSelected = b.selected
-	box := container.NewGridWrap(fyne.NewSize(260, 160), b.list)
-	b.obj = container.NewVBox(widget.NewLabelWithStyle("Bookmarks", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), b.search, box)
+	box := container.NewGridWrap(fyne.NewSize(260, 120), b.list)
+	b.remove = widget.NewButtonWithIcon("Remove (Del)", theme.DeleteIcon(), b.askRemove)
+	b.remove.Disable()
+	b.obj = container.NewVBox(widget.NewLabelWithStyle("Bookmarks", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), b.search, box, b.remove)
 	return b
+}
+
+// askRemove asks before removing the chosen bookmark: the footage it
+// protects becomes retention's to delete.
+func (b *bookmarkPanel) askRemove() {
+	p := b.p
+	if b.current == nil || p.mw.win == nil {
+		return
+	}
+	bm := *b.current
+	msg := "Remove the bookmark " + b.line(bm) + "?"
+	if bm.Protect {
+		msg += " Retention may then delete the footage it keeps."
+	}
+	b.confirm = dialog.NewConfirm("Remove bookmark", msg, func(ok bool) {
+		b.confirm = nil
+		if !ok {
+			return
+		}
+		svc := p.svc
+		runAsync(10*time.Second, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, svc.RemoveBookmark(ctx, bm.ID)
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				p.setStatus("The bookmark was not removed: " + err.Error() + ".")
+				return
+			}
+			p.setStatus("Bookmark removed: " + b.line(bm) + ".")
+			b.current = nil
+			b.remove.Disable()
+			p.loadLanes(true)
+			b.reload()
+		})
+	}, p.mw.win)
+	b.confirm.Show()
 }
 
 func (b *bookmarkPanel) line(bm BookmarkData) string {
@@ -88,6 +131,8 @@ func (b *bookmarkPanel) selected(i widget.ListItemID) {
 	}
 	bm := b.items[i]
 	p := b.p
+	b.current = &bm
+	b.remove.Enable()
 	p.tl.SetView(p.tl.view.centre(bm.From))
 	p.seek(bm.From)
 	p.setStatus("At the bookmark: " + b.line(bm))

@@ -91,7 +91,18 @@ func (f *fakePlayback) AddBookmark(ctx context.Context, b BookmarkData) (Bookmar
 	return b, nil
 }
 
-func (f *fakePlayback) RemoveBookmark(ctx context.Context, id string) error { return nil }
+func (f *fakePlayback) RemoveBookmark(ctx context.Context, id string) error {
+	uithread.Check("playback: remove bookmark")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, b := range f.bookmarks {
+		if b.ID == id {
+			f.bookmarks = append(f.bookmarks[:i], f.bookmarks[i+1:]...)
+			return nil
+		}
+	}
+	return fmt.Errorf("bookmark %s: not found", id)
+}
 
 func (f *fakePlayback) Bookmarks(ctx context.Context, id, text string) ([]BookmarkData, error) {
 	uithread.Check("playback: bookmarks")

@@ -21,9 +21,12 @@ import (
 //	G, Shift+G   next / previous gap
 //	[ / ]        in / out mark at the playhead
 //	B            bookmark the selection (or the moment) …
+//	Delete       remove the bookmark last chosen from the list …
 //	S            SYNC on / off
 //	+ / −        zoom in / out about the playhead
 //	T            type a date and time
+//	D            the calendar, at the playhead's day (Tab moves, Space picks)
+//	O            the saved layouts
 //	/            search the bookmarks
 //	1–9          tick or untick camera n
 //	L or Esc     back to the Live page
@@ -73,6 +76,8 @@ func (p *playbackPage) TypedKey(ev *fyne.KeyEvent) {
 		p.zoom(wheelZoom)
 	case fyne.KeyMinus, "KP_Subtract":
 		p.zoom(1 / wheelZoom)
+	case fyne.KeyDelete:
+		p.bm.askRemove()
 	case fyne.KeyL, fyne.KeyEscape:
 		p.backToLive()
 	case fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9:
@@ -109,7 +114,22 @@ func (p *playbackPage) TypedRune(r rune) {
 		p.mw.win.Canvas().Focus(p.when)
 	case '/':
 		p.mw.win.Canvas().Focus(p.bm.search)
+	case 'o', 'O':
+		if !p.layoutSel.Disabled() {
+			p.mw.win.Canvas().Focus(p.layoutSel)
+			p.layoutSel.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace}) // opens the list
+		}
+	case 'd', 'D':
+		p.focusDay()
 	}
+}
+
+// focusDay turns the calendar to the playhead's month and focuses its
+// day: Tab and Shift+Tab move on, Space picks.
+func (p *playbackPage) focusDay() {
+	l := p.playhead.In(p.loc)
+	p.cal.show(l.Year(), l.Month())
+	p.mw.win.Canvas().Focus(p.cal.buttons[l.Day()])
 }
 
 // KeyDown and KeyUp follow Shift, for Shift+G.

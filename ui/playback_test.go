@@ -284,6 +284,18 @@ func TestPlaybackBookmarkListSeeks(t *testing.T) {
 	if got := fake.session().last("seek"); got != "seek 11:36:00.000" {
 		t.Fatalf("choosing the bookmark: %q", got)
 	}
+	// Delete asks, then removes the chosen bookmark.
+	press(w, fyne.KeyDelete)
+	if bp.confirm == nil {
+		t.Fatal("Delete asked nothing")
+	}
+	bp.confirm.Confirm()
+	if len(fake.bookmarks) != 1 || fake.bookmarks[0].ID != "1" {
+		t.Fatalf("after removing: %+v", fake.bookmarks)
+	}
+	if !strings.HasPrefix(w.playback.status.Text, "Bookmark removed: Jun 1 13:36:00 · Yard · Door FORCED") {
+		t.Fatalf("status %q", w.playback.status.Text)
+	}
 }
 
 func TestPlaybackBackToLive(t *testing.T) {
@@ -367,7 +379,15 @@ func TestPlaybackCalendar(t *testing.T) {
 	if got := fake.session().last("seek"); got != "seek 10:50:00.000" {
 		t.Fatalf("picking the day: %q", got)
 	}
-	test.Tap(c.buttons[2])
+	typeKey(w, 'd') // the calendar at the playhead's day: June 1
+	if w.Window().Canvas().Focused() != c.buttons[1] {
+		t.Fatalf("D focused %v", w.Window().Canvas().Focused())
+	}
+	w.Window().Canvas().FocusNext()
+	w.Window().Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace}) // Tab, Space: June 2
+	if w.Window().Canvas().Focused() != nil {
+		t.Fatal("the day button kept the keys")
+	}
 	if !strings.HasPrefix(w.playback.status.Text, "No footage on Tue 2 Jun 2026") {
 		t.Fatalf("empty day: status %q", w.playback.status.Text)
 	}
@@ -393,6 +413,11 @@ func TestPlaybackCamerasAndLayout(t *testing.T) {
 	if !old.closed {
 		t.Fatal("the first session was not closed")
 	}
+	typeKey(w, 'o')
+	if w.Window().Canvas().Overlays().Top() == nil {
+		t.Fatal("O did not open the layout picker")
+	}
+	w.Window().Canvas().Overlays().Top().Hide()
 	p.layoutSel.SetSelected("Night")
 	if got := fake.session().ids; len(got) != 2 || got[0] != "yard" || got[1] != "door" {
 		t.Fatalf("layout session %v", got)
@@ -417,6 +442,9 @@ func TestPlaybackNoFootageTile(t *testing.T) {
 	}
 	if got := p.tiles.text(0); got != "" {
 		t.Fatalf("playing tile says %q", got)
+	}
+	if got := p.tiles.statusText(1); got != "no recording · next 14:10:05" {
+		t.Fatalf("status func for the wall %q", got)
 	}
 	img := p.tiles.wall.comp.generate(640, 360).(*image.RGBA)
 	r := playbackLayout(2).Tiles[1].pixelRect(640, 360)

@@ -23,8 +23,9 @@ import (
 // the page builds a plain wall (no PTZ, no recorder, no main stream, so
 // none of that chrome shows) and lays its own texts over it; the wall
 // draws through Fyne here (no X11 surface), so they stay on top. With
-// the playback mode, newPlaybackTiles becomes one NewWall call passing
-// playbackTile.overlay as the status func.
+// the playback mode, newPlaybackTiles becomes one NewWall call with
+// WallConfig{Playback: true, TileStatus: pt.statusText, Window: …},
+// relayout calls the wall's RefreshStatus, and the text layer goes.
 
 // colSlate fills a tile with no footage at the playhead.
 var colSlate = color.RGBA{0x26, 0x2a, 0x32, 0xff}
@@ -35,7 +36,8 @@ var colSlate = color.RGBA{0x26, 0x2a, 0x32, 0xff}
 type playbackTile struct {
 	src    LiveSource
 	status atomic.Pointer[PlaybackTileStatus]
-	slated atomic.Bool // the slate is drawn; set on the paint thread
+	text   atomic.Pointer[string] // the overlay text, for statusText
+	slated atomic.Bool            // the slate is drawn; set on the paint thread
 }
 
 func (p *playbackTile) noFootage() bool {
@@ -146,12 +148,25 @@ func (pt *playbackTiles) setStatus(i int, st PlaybackTileStatus, text string) bo
 		return false
 	}
 	pt.tiles[i].status.Store(&st)
+	pt.tiles[i].text.Store(&text)
 	t := pt.texts[i]
 	if t.Text == text {
 		return false
 	}
 	t.Text = text
 	return true
+}
+
+// statusText is tile i's overlay text, safe from any goroutine: the
+// status func for the wall's playback mode (WallConfig.TileStatus).
+func (pt *playbackTiles) statusText(i int) string {
+	if i < 0 || i >= len(pt.tiles) {
+		return ""
+	}
+	if t := pt.tiles[i].text.Load(); t != nil {
+		return *t
+	}
+	return ""
 }
 
 // relayout places the texts again after a change.

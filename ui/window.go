@@ -175,7 +175,7 @@ func (w *MainWindow) ShowPage(name string) {
 // not available.
 func (w *MainWindow) playbackPageObject() fyne.CanvasObject {
 	if w.svc.Playback == nil {
-		return placeholder(PagePlayback, "Playback is not available: recording is not set up in this data folder.")
+		return placeholder(PagePlayback, "Playback is not available here: the recordings could not be opened. The log says why.")
 	}
 	w.playback = newPlaybackPage(w)
 	return w.playback.obj
