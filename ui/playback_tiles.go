@@ -3,32 +3,20 @@ package ui
 import (
 	"fmt"
 	"image"
-	"image/color"
 	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 )
 
 // The Playback page's tiles: the session's players drawn by the live
 // wall's compositor, each wrapped so that a camera with nothing recorded
 // at the playhead shows a slate and "no recording · next 14:32:05",
 // never a black tile.
-//
-// Seam: the wall is to gain a playback mode (no PTZ, record or main
-// stream chrome, and a tile overlay fed by a status func). Until then
-// the page builds a plain wall (no PTZ, no recorder, no main stream, so
-// none of that chrome shows) and lays its own texts over it; the wall
-// draws through Fyne here (no X11 surface), so they stay on top. With
-// the playback mode, newPlaybackTiles becomes one NewWall call with
-// WallConfig{Playback: true, TileStatus: pt.statusText, Window: …},
-// relayout calls the wall's RefreshStatus, and the text layer goes.
 
-// colSlate fills a tile with no footage at the playhead.
-var colSlate = color.RGBA{0x26, 0x2a, 0x32, 0xff}
+// colSlate fills a tile with no footage at the playhead: the wall's own
+// status panel colour, so the slate and the panel are one.
+var colSlate = panelRGB
 
 // playbackTile is one session tile as the wall sees it. The page stores
 // the tile's latest status (UI goroutine); the wall's paint thread reads
@@ -93,13 +81,13 @@ func tileOverlayText(st PlaybackTileStatus, loc *time.Location, now time.Time) s
 	return "no recording · next " + n.Format("15:04:05")
 }
 
-// playbackTiles is the wall of a session's tiles and the texts over it.
+// playbackTiles is the wall of a session's tiles, in the wall's
+// playback mode: no live chrome, and each tile's status text drawn by
+// the wall on a dark panel (on its X11 surface too, so the video does
+// not cover it).
 type playbackTiles struct {
 	wall  *Wall
 	tiles []*playbackTile
-	texts []*canvas.Text
-	bgs   []*canvas.Rectangle
-	layer *fyne.Container
 	obj   fyne.CanvasObject
 }
 
@@ -108,25 +96,16 @@ func newPlaybackTiles(cams []PlaybackCamera, srcs []LiveSource, cfg WallConfig) 
 	streams := make([]LiveStream, len(srcs))
 	for i, s := range srcs {
 		t := &playbackTile{src: s}
+		empty := ""
+		t.text.Store(&empty)
 		pt.tiles = append(pt.tiles, t)
 		streams[i] = LiveStream{ID: cams[i].ID, Name: cams[i].Name, Source: t}
-		txt := canvas.NewText("", color.White)
-		txt.TextStyle.Bold = true
-		bg := canvas.NewRectangle(color.NRGBA{0, 0, 0, 0xb0})
-		txt.Hide()
-		bg.Hide()
-		pt.texts = append(pt.texts, txt)
-		pt.bgs = append(pt.bgs, bg)
 	}
-	cfg.Window = nil // drawn through Fyne, so the texts stay on top
+	cfg.Playback = true
+	cfg.TileStatus = pt.statusText
 	pt.wall = NewWall(streams, cfg)
 	pt.wall.SetLayout(playbackLayout(len(streams)))
-	pt.layer = container.New(&tileTextLayout{pt: pt})
-	for i := range pt.texts {
-		pt.layer.Add(pt.bgs[i])
-		pt.layer.Add(pt.texts[i])
-	}
-	pt.obj = container.NewStack(pt.wall, pt.layer)
+	pt.obj = pt.wall
 	return pt
 }
 
@@ -141,20 +120,15 @@ func playbackLayout(n int) Layout {
 	return Layouts[3]
 }
 
-// setStatus stores tile i's status for the paint thread and sets its
-// text; it reports whether the text changed.
+// setStatus stores tile i's status for the paint thread and its text;
+// it reports whether the text changed.
 func (pt *playbackTiles) setStatus(i int, st PlaybackTileStatus, text string) bool {
 	if i >= len(pt.tiles) {
 		return false
 	}
 	pt.tiles[i].status.Store(&st)
-	pt.tiles[i].text.Store(&text)
-	t := pt.texts[i]
-	if t.Text == text {
-		return false
-	}
-	t.Text = text
-	return true
+	old := pt.tiles[i].text.Swap(&text)
+	return old == nil || *old != text
 }
 
 // statusText is tile i's overlay text, safe from any goroutine: the
@@ -169,50 +143,10 @@ func (pt *playbackTiles) statusText(i int) string {
 	return ""
 }
 
-// relayout places the texts again after a change.
-func (pt *playbackTiles) relayout() {
-	pt.layer.Refresh()
-}
+// relayout shows changed status texts at once.
+func (pt *playbackTiles) relayout() { pt.wall.RefreshStatus() }
 
 // text is tile i's overlay text.
-func (pt *playbackTiles) text(i int) string { return pt.texts[i].Text }
+func (pt *playbackTiles) text(i int) string { return pt.statusText(i) }
 
 func (pt *playbackTiles) close() { pt.wall.Close() }
-
-// tileTextLayout centres each tile's text in the rectangle the wall
-// shows that camera in.
-type tileTextLayout struct{ pt *playbackTiles }
-
-func (l *tileTextLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
-	pt := l.pt
-	rects := map[int]rectF{}
-	if f := pt.wall.FullscreenStream(); f >= 0 {
-		rects[f] = rectF{0, 0, 1, 1}
-	} else {
-		for t, r := range pt.wall.CurrentLayout().Tiles {
-			if s := pt.wall.TileStream(t); s >= 0 {
-				rects[s] = r
-			}
-		}
-	}
-	pad := theme.Padding()
-	for i, txt := range pt.texts {
-		r, ok := rects[i]
-		if !ok || txt.Text == "" {
-			txt.Hide()
-			pt.bgs[i].Hide()
-			continue
-		}
-		ts := txt.MinSize()
-		x := float32(r.X)*size.Width + (float32(r.W)*size.Width-ts.Width)/2
-		y := float32(r.Y)*size.Height + (float32(r.H)*size.Height-ts.Height)/2
-		txt.Move(fyne.NewPos(x, y))
-		txt.Resize(ts)
-		pt.bgs[i].Move(fyne.NewPos(x-2*pad, y-pad))
-		pt.bgs[i].Resize(ts.Add(fyne.NewSize(4*pad, 2*pad)))
-		txt.Show()
-		pt.bgs[i].Show()
-	}
-}
-
-func (l *tileTextLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.Size{} }
