@@ -31,7 +31,7 @@ func newGUIPlayback(a *App) *guiPlayback {
 		a.Log.Error("list cameras for playback", "err", err)
 	}
 	for _, c := range cams {
-		g.cameras = append(g.cameras, ui.PlaybackCamera{ID: c.ID, Name: c.Name})
+		g.cameras = append(g.cameras, ui.PlaybackCamera{ID: c.ID, Name: c.Name, Group: c.Group})
 	}
 	return g
 }

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -116,7 +117,7 @@ func (p *playbackPage) build() fyne.CanvasObject {
 	p.camChecks.Selected = p.chosenNames()
 	p.camChecks.OnChanged = p.checksChanged
 	p.layoutSel = widget.NewSelect(nil, p.chooseLayout)
-	p.layoutSel.PlaceHolder = "Saved layout… (O)"
+	p.layoutSel.PlaceHolder = "Saved layout or group… (O)"
 	p.when = widget.NewEntry()
 	p.when.SetPlaceHolder("2026-03-29 14:30, -10m, now")
 	p.when.OnSubmitted = p.goTo
@@ -593,17 +594,42 @@ func (p *playbackPage) loadLayouts() {
 			return
 		}
 		p.saved = saved
-		opts := make([]string, len(saved))
-		for i, s := range saved {
-			opts[i] = s.Name
+		opts := make([]string, 0, len(saved))
+		for _, s := range saved {
+			opts = append(opts, s.Name)
 		}
-		p.layoutSel.SetOptions(opts)
+		p.layoutSel.SetOptions(append(opts, p.groupOptions()...))
 	})
+}
+
+// groupPrefix marks a camera group among the picker's saved layouts.
+const groupPrefix = "Group: "
+
+// groupOptions are the picker's entries for the camera groups, in the
+// order their first camera comes.
+func (p *playbackPage) groupOptions() []string {
+	var out []string
+	for _, c := range p.cams {
+		if g := groupPrefix + c.Group; c.Group != "" && !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // chooseLayout plays a saved layout's cameras, in its order.
 func (p *playbackPage) chooseLayout(name string) {
 	p.giveKeysBack()
+	if group, ok := strings.CutPrefix(name, groupPrefix); ok {
+		var ids []string
+		for _, c := range p.cams {
+			if c.Group == group {
+				ids = append(ids, c.ID)
+			}
+		}
+		p.playChosen(name, ids)
+		return
+	}
 	for _, sl := range p.saved {
 		if sl.Name != name {
 			continue
@@ -616,16 +642,21 @@ func (p *playbackPage) chooseLayout(name string) {
 				}
 			}
 		}
-		if len(ids) == 0 {
-			p.setStatus("The layout " + name + " has no camera with footage.")
-			return
-		}
-		p.chosen = ids
-		p.camChecks.Selected = p.chosenNames()
-		p.camChecks.Refresh()
-		p.openSession()
-		p.loadDays(p.cal.year, p.cal.month)
+		p.playChosen("The layout "+name, ids)
 	}
+}
+
+// playChosen plays the cameras of a layout or group, or says it has none.
+func (p *playbackPage) playChosen(what string, ids []string) {
+	if len(ids) == 0 {
+		p.setStatus(what + " has no camera with footage.")
+		return
+	}
+	p.chosen = ids
+	p.camChecks.Selected = p.chosenNames()
+	p.camChecks.Refresh()
+	p.openSession()
+	p.loadDays(p.cal.year, p.cal.month)
 }
 
 // hover shows the thumbnail of the lane's camera under the pointer.

@@ -69,6 +69,9 @@ type PlaybackSession interface {
 // PlaybackCamera is a camera that has footage to play.
 type PlaybackCamera struct {
 	ID, Name string
+	// Group is the camera's group, "" for none; the page offers each
+	// group as a set to play together.
+	Group string
 }
 
 // PlaybackTileStatus is where one tile of a session is.

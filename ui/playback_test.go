@@ -428,6 +428,23 @@ func TestPlaybackCamerasAndLayout(t *testing.T) {
 	}
 }
 
+// TestPlaybackGroup: a camera group is offered beside the saved layouts
+// and plays every camera of the group, and only those.
+func TestPlaybackGroup(t *testing.T) {
+	fake := newFakePlayback()
+	fake.cams = append(fake.cams, PlaybackCamera{ID: "gate", Name: "Gate"})
+	fake.cams[0].Group, fake.cams[2].Group = "Outside", "Outside"
+	w := newPlaybackWindow(t, fake, SavedLayout{Name: "Night", Layout: "1", Cameras: []string{"yard"}})
+	p := w.playback
+	if got := p.layoutSel.Options; len(got) != 2 || got[0] != "Night" || got[1] != "Group: Outside" {
+		t.Fatalf("picker offers %q, want the layout then the group", got)
+	}
+	p.layoutSel.SetSelected("Group: Outside")
+	if got := fake.session().ids; len(got) != 2 || got[0] != "door" || got[1] != "gate" {
+		t.Fatalf("group session %v, want door and gate", got)
+	}
+}
+
 // TestPlaybackNoFootageTile: a camera with nothing at the playhead shows
 // a slate, never black, and says when its next footage is.
 func TestPlaybackNoFootageTile(t *testing.T) {
