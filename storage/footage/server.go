@@ -175,6 +175,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "segment is damaged: "+d.Reason, http.StatusGone)
 		case errors.Is(err, recording.ErrShredded):
 			http.Error(w, "segment is unreadable: its day's key was destroyed", http.StatusGone)
+		case r.Context().Err() != nil:
+			// The player hung up (a seek elsewhere, or closing) while the
+			// segment was being checked: nothing went wrong.
+			log.Debug("request ended before the segment opened", "err", err)
 		default:
 			log.Error("open segment", "err", err)
 			http.Error(w, "cannot open the segment", http.StatusInternalServerError)
