@@ -48,6 +48,7 @@ func Thumbnail(ctx context.Context, piece Piece, at time.Time, width int) (*imag
 		// that lands a keyframe late (see demuxerBackoffs) still starts
 		// before at.
 		"hr-seek":                "yes",
+		"hr-seek-framedrop":      "no",
 		"hr-seek-demuxer-offset": "4",
 		"vd-lavc-skipframe":      "nonkey",
 		"vd-lavc-skiploopfilter": "all",
@@ -150,12 +151,18 @@ func renderStill(ctx context.Context, c *Core, width int) (*image.RGBA, error) {
 		w = width
 	}
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for !c.HasNewFrame() {
+	// The restart means the frame is there (hr-seek-framedrop=no); mpv
+	// may or may not raise its update flag for a paused seek, so wait
+	// for it only briefly.
+	for wait := time.After(100 * time.Millisecond); !c.HasNewFrame(); {
 		select {
 		case <-ctx.Done():
 			return nil, fmt.Errorf("no frame: %w", ctx.Err())
+		case <-wait:
 		case <-time.After(5 * time.Millisecond):
+			continue
 		}
+		break
 	}
 	if err := c.Render(img, img.Bounds()); err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	mpv "github.com/gen2brain/go-mpv"
@@ -92,6 +93,8 @@ type Playback struct {
 	hold   bool    // a group holds mpv paused while it lines tiles up
 	// frameLen is the footage's frame duration, 0 until known
 	frameLen time.Duration
+	shown    atomic.Bool // the frame shown changed since NewFrame last looked
+	shownAt  time.Time   // when Position last changed, as seen (up to a poll late)
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -120,10 +123,13 @@ var playbackOptions = CoreOptions{
 	"demuxer-max-bytes":      "48MiB",
 	"demuxer-max-back-bytes": "16MiB",
 	"hr-seek":                "yes",
-	"hr-seek-framedrop":      "no",
-	"keep-open":              "yes",
-	"hwdec":                  hwdec(),
-	"network-timeout":        "5",
+	// With frame dropping, mpv 0.35 announced a seek's restart with
+	// time-pos at the target before that frame was shown (tests saw the
+	// old frame after Seek returned).
+	"hr-seek-framedrop": "no",
+	"keep-open":         "yes",
+	"hwdec":             hwdec(),
+	"network-timeout":   "5",
 }
 
 // NewPlayback creates a player with nothing loaded; Seek loads footage.
@@ -165,7 +171,13 @@ func (p *Playback) Status() PlaybackStatus {
 }
 
 // NewFrame reports, without blocking, whether a frame waits to be drawn.
-func (p *Playback) NewFrame() bool { return p.core.HasNewFrame() }
+// Besides mpv's own signal it reports each change of the frame shown:
+// after a paused seek mpv 0.35 raised no update on some players (seen
+// on three of four synced tiles), which would leave a tile stale.
+func (p *Playback) NewFrame() bool {
+	fresh := p.core.HasNewFrame()
+	return p.shown.Swap(false) || fresh
+}
 
 // Frames signals when a new frame may be ready; see Core.Frames.
 func (p *Playback) Frames() <-chan struct{} { return p.core.Frames() }
@@ -234,6 +246,14 @@ func (p *Playback) setFollow(follow bool) {
 	p.mu.Lock()
 	p.follow = follow
 	p.mu.Unlock()
+}
+
+// positionChanged is the position and when it was seen to change to
+// that: close to when that frame went on screen.
+func (p *Playback) positionChanged() (time.Time, time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.st.Position, p.shownAt
 }
 
 // frameDuration is the footage's frame duration once known, else 40 ms.
@@ -346,6 +366,7 @@ func (p *Playback) run(ctx context.Context) {
 				break // seeking again from further back
 			}
 			p.trackPosition()
+			p.shown.Store(true)
 			p.finishSeek(nil)
 		case mpv.EventEnd:
 			if ef := ev.EndFile(); ef.Reason == mpv.EndFileError {
@@ -359,6 +380,8 @@ func (p *Playback) run(ctx context.Context) {
 		if p.loaded {
 			p.trackPosition()
 			p.checkEnd(ctx)
+		} else {
+			p.playThroughGap(ctx)
 		}
 	}
 }
@@ -385,8 +408,9 @@ func (p *Playback) trackPosition() {
 	}
 	w := p.tl.wall(time.Duration(v * float64(time.Second)))
 	p.mu.Lock()
-	if !p.st.Loading {
-		p.st.Position = w
+	if !p.st.Loading && !p.st.Position.Equal(w) {
+		p.st.Position, p.shownAt = w, time.Now()
+		p.shown.Store(true)
 	}
 	p.mu.Unlock()
 }
@@ -601,4 +625,27 @@ func (p *Playback) checkEnd(ctx context.Context) {
 		}
 		p.load(pieces, next)
 	}
+}
+
+// playThroughGap goes on at the next footage when the player is told to
+// play in a gap, unless a group leads.
+func (p *Playback) playThroughGap(ctx context.Context) {
+	p.mu.Lock()
+	st, lead := p.st, p.follow || p.hold
+	p.mu.Unlock()
+	if !st.NoFootage || st.Paused || lead || st.Next.IsZero() {
+		return
+	}
+	pieces, _, ok, err := p.ask(ctx, st.Next)
+	if err != nil || !ok {
+		p.mu.Lock()
+		p.st.Next = time.Time{} // nothing to go on to after all
+		if err != nil {
+			p.st.Err = err
+		}
+		p.mu.Unlock()
+		return
+	}
+	p.opts.Log.Debug("playing in a gap; going on at the next footage", "next", st.Next)
+	p.load(pieces, st.Next)
 }

@@ -199,3 +199,26 @@ type errSource struct{ err error }
 func (s errSource) Run(context.Context, time.Time) ([]Piece, time.Time, bool, error) {
 	return nil, time.Time{}, false, s.err
 }
+
+// TestPlaybackPlaysFromRunStart seeks to a run's very first frame and
+// plays: the frame shown moves on. Playing in the gap before a run goes
+// on at the run.
+func TestPlaybackPlaysFromRunStart(t *testing.T) {
+	fs := newFootageServer(t)
+	src := &fakeSource{runs: [][]Piece{{fs.piece(t, 0, pieceFrames)}}}
+	p := newTestPlayback(t, src)
+	mustSeek(t, p, testBase)
+	if got := shownFrame(t, p); got != 0 {
+		t.Fatalf("seek to the run's start shows frame %d", got)
+	}
+	p.SetPaused(false)
+	waitStatus(t, p, 5*time.Second, "playing from the start", func(st PlaybackStatus) bool {
+		return st.Position.After(testBase.Add(time.Second))
+	})
+	// While playing, a seek into the gap before the run goes on at the
+	// run's start and plays from there.
+	mustSeek(t, p, testBase.Add(-500*time.Millisecond))
+	waitStatus(t, p, 5*time.Second, "playing on from the start", func(st PlaybackStatus) bool {
+		return !st.NoFootage && st.Position.After(testBase.Add(time.Second))
+	})
+}
