@@ -595,7 +595,7 @@ func (p *Playback) checkEnd(ctx context.Context) {
 		return
 	}
 	p.mu.Lock()
-	paused, follow := p.st.Paused, p.follow
+	paused := p.st.Paused
 	p.mu.Unlock()
 	if paused {
 		return // mpv pauses itself at the end (keep-open); a user pause waits for play
@@ -612,18 +612,10 @@ func (p *Playback) checkEnd(ctx context.Context) {
 		p.load(pieces, end)
 	case next.IsZero():
 		p.waitMore = true // the end of all footage, for now
-	case follow:
+	default:
+		// A gap: playThroughGap goes on at next unless a group leads.
 		p.waitMore = false
 		p.showGap(end, next)
-	default:
-		p.waitMore = false
-		p.opts.Log.Debug("playback gap; going on at the next footage", "gap_from", end, "next", next)
-		pieces, _, ok, err := p.ask(ctx, next)
-		if err != nil || !ok {
-			p.showGap(end, next)
-			return
-		}
-		p.load(pieces, next)
 	}
 }
 
