@@ -93,11 +93,18 @@ func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, w
 	seekTo := t
 	var frameDur time.Duration
 	seeked, attempt := false, 0
+	// libmpv's video output waits for each frame to be rendered before it
+	// goes on (or for a timeout of about 200 ms): so the frames on the way
+	// are drawn into a scratch pixel as they come.
+	scratch := image.NewRGBA(image.Rect(0, 0, 1, 1))
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("no frame: %w", err)
 		}
-		ev := c.WaitEvent(0.05)
+		if c.HasNewFrame() {
+			c.Render(scratch, scratch.Bounds())
+		}
+		ev := c.WaitEvent(0.005)
 		if ev == nil {
 			return nil, ErrClosed
 		}
@@ -133,13 +140,13 @@ func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, w
 				c.Command("seek", seconds(seekTo), flags)
 				continue
 			}
-			return renderStill(ctx, c, width)
+			return renderStill(c, width)
 		}
 	}
 }
 
 // renderStill renders the frame mpv shows, at full size or width wide.
-func renderStill(ctx context.Context, c *Core, width int) (*image.RGBA, error) {
+func renderStill(c *Core, width int) (*image.RGBA, error) {
 	var w, h int
 	fmt.Sscan(c.Property("video-params/dw"), &w)
 	fmt.Sscan(c.Property("video-params/dh"), &h)
@@ -150,20 +157,9 @@ func renderStill(ctx context.Context, c *Core, width int) (*image.RGBA, error) {
 		h = max(1, (h*width+w/2)/w)
 		w = width
 	}
+	// The restart means the frame is there (hr-seek-framedrop=no); it
+	// may already have gone to the scratch pixel, and renders again.
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	// The restart means the frame is there (hr-seek-framedrop=no); mpv
-	// may or may not raise its update flag for a paused seek, so wait
-	// for it only briefly.
-	for wait := time.After(100 * time.Millisecond); !c.HasNewFrame(); {
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("no frame: %w", ctx.Err())
-		case <-wait:
-		case <-time.After(5 * time.Millisecond):
-			continue
-		}
-		break
-	}
 	if err := c.Render(img, img.Bounds()); err != nil {
 		return nil, err
 	}

@@ -81,6 +81,11 @@ type PlaybackStatus struct {
 // Playback plays recorded footage through libmpv with software
 // rendering, as Live does. Its methods are safe for concurrent use; a
 // goroutine of its own owns mpv's timeline and the map to wall time.
+//
+// Draw it whenever NewFrame says so: libmpv's video output waits for
+// each frame to be drawn (or for about 200 ms) before it goes on, so a
+// seek on a player nobody draws takes that much longer (measured: 37 ms
+// at p50 drawn, about 240 ms undrawn).
 type Playback struct {
 	core *Core
 	opts PlaybackOptions
