@@ -162,9 +162,11 @@ func (g *Group) SetSpeed(x float64) {
 	}
 }
 
-// Step pauses and steps every tile by frames (negative: back). The
-// playhead becomes the position of the first tile with footage once it
-// has moved, waiting at most a second for it.
+// Step pauses and steps every tile by frames (negative: back). One
+// frame either way is mpv's frame step (frame-back-step seeks); more is
+// an exact seek of the group by that many frames of the first tile with
+// footage. The playhead becomes that tile's position once it has moved,
+// waiting at most a second for it.
 func (g *Group) Step(frames int) {
 	g.SetPaused(true)
 	var lead *Playback
@@ -174,17 +176,21 @@ func (g *Group) Step(frames int) {
 			lead, before = p, st.Position
 		}
 	}
-	for _, p := range g.ps {
-		for range max(frames, -frames) {
-			if frames > 0 {
-				p.FrameStep()
-			} else {
-				p.FrameBackStep()
-			}
-		}
-	}
 	if lead == nil || frames == 0 {
 		return
+	}
+	if frames < -1 || frames > 1 {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		g.Seek(ctx, before.Add(time.Duration(frames)*lead.frameDuration()))
+		return
+	}
+	for _, p := range g.ps {
+		if frames > 0 {
+			p.FrameStep()
+		} else {
+			p.FrameBackStep()
+		}
 	}
 	deadline := time.Now().Add(time.Second)
 	for time.Now().Before(deadline) && lead.Status().Position.Equal(before) {

@@ -195,3 +195,30 @@ func TestGroupUnsynced(t *testing.T) {
 		t.Fatalf("unsynced tiles %v apart, 2 s later %v: want them left about 2 s apart", d0, d)
 	}
 }
+
+// TestGroupStep steps both tiles one frame forward, one back and three
+// back; each shows the same frame, and the playhead is that frame's time.
+func TestGroupStep(t *testing.T) {
+	fs := newFootageServer(t)
+	srcs := twinSources(t, fs, 2, [2]int{0, 2 * pieceFrames})
+	ps := []*Playback{newTestPlayback(t, srcs[0]), newTestPlayback(t, srcs[1])}
+	g := NewGroup(ps)
+	defer g.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := g.Seek(ctx, wallOfFrame(130)); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct{ frames, want int }{{1, 131}, {-1, 130}, {-3, 127}} {
+		g.Step(step.frames)
+		for i, p := range ps {
+			waitFrame(t, p, step.want, fmt.Sprintf("tile %d after Step(%d)", i, step.frames))
+		}
+		if ph := g.Position(); !ph.Equal(wallOfFrame(step.want)) {
+			t.Fatalf("after Step(%d) the playhead is %s, want %s", step.frames, rel(ph), rel(wallOfFrame(step.want)))
+		}
+		if !g.Paused() {
+			t.Fatal("the group plays after a step")
+		}
+	}
+}

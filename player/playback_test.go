@@ -237,3 +237,37 @@ func waitNewFrame(t *testing.T, p *Playback) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestTimelineMap checks the wall-clock map of a window with a piece of
+// odd length, and the EDL text mpv gets for URLs with its separators.
+func TestTimelineMap(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	ps := []Piece{
+		{URL: "http://h/a,b;c.ts", Start: t0, Length: 59500 * time.Millisecond},
+		{URL: "http://h/%41.ts", Start: t0.Add(time.Minute), Length: time.Minute}, // a 0.5 s hole between
+	}
+	tl := newTimeline(ps)
+	for _, tc := range []struct {
+		t    time.Duration
+		wall time.Time
+	}{
+		{0, t0},
+		{59 * time.Second, t0.Add(59 * time.Second)},
+		{59500 * time.Millisecond, t0.Add(time.Minute)},
+		{90 * time.Second, t0.Add(90500 * time.Millisecond)},
+	} {
+		if got := tl.wall(tc.t); !got.Equal(tc.wall) {
+			t.Errorf("wall(%v) = %v, want %v", tc.t, got, tc.wall)
+		}
+		if back, ok := tl.at(tc.wall); !ok || back != tc.t {
+			t.Errorf("at(%v) = %v %v, want %v", tc.wall, back, ok, tc.t)
+		}
+	}
+	if _, ok := tl.at(t0.Add(59750 * time.Millisecond)); ok {
+		t.Error("a time in the hole between pieces maps into the window")
+	}
+	want := "edl://%17%http://h/a,b;c.ts,length=59.500000;%15%http://h/%41.ts,length=60.000000"
+	if got := edlURL(ps); got != want {
+		t.Errorf("edlURL = %q, want %q", got, want)
+	}
+}
