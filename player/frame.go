@@ -92,7 +92,7 @@ func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, w
 	flags := "absolute+exact"
 	seekTo := t
 	var frameDur time.Duration
-	seeked, attempt := false, 0
+	seeked, begun, attempt := false, false, 0
 	// libmpv's video output waits for each frame to be rendered before it
 	// goes on (or for a timeout of about 200 ms): so the frames on the way
 	// are drawn into a scratch pixel as they come.
@@ -123,12 +123,17 @@ func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, w
 			if err := c.Command("seek", seconds(seekTo), flags); err != nil {
 				return nil, fmt.Errorf("seek in footage: %w", err)
 			}
-			seeked = true
+			seeked, begun = true, false
+		case mpv.EventSeek:
+			begun = seeked
 		case mpv.EventPlaybackRestart:
-			if !seeked {
-				continue
+			if !begun {
+				continue // the file's start, before the seek
 			}
 			v, err := strconv.ParseFloat(c.Property("time-pos"), 64)
+			if exact && err == nil && time.Duration(v*float64(time.Second)) < t-frameDur-2*hrSeekSlack {
+				continue // an earlier restart: the seek's own is to come
+			}
 			late := err != nil || c.Property("video-params/dw") == "" ||
 				time.Duration(v*float64(time.Second)) > t+frameDur/2
 			switch {
@@ -137,6 +142,7 @@ func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, w
 				// end) goes again from further back.
 				c.SetProperty("hr-seek-demuxer-offset", seconds(demuxerBackoffs[attempt]))
 				attempt++
+				begun = false
 				c.Command("seek", seconds(seekTo), flags)
 				continue
 			}

@@ -112,6 +112,7 @@ type Playback struct {
 	// the exact seek in flight, and mpv's frame duration
 	seekTarget  time.Duration
 	seekAttempt int
+	seekBegun   bool // mpv has begun the seek in flight (its seek event came)
 	frameDur    time.Duration
 	atEnd       time.Time // when the window's end was last asked about, while waiting for more
 	waitMore    bool
@@ -360,7 +361,14 @@ func (p *Playback) run(ctx context.Context) {
 				p.exactSeek(p.loadSeek, 0)
 				p.loadSeek = -1
 			}
+		case mpv.EventSeek:
+			p.seekBegun = true
 		case mpv.EventPlaybackRestart:
+			if p.pending != nil && (!p.seekBegun || p.seekEarly()) {
+				// The restart of the file's start, or of an earlier seek:
+				// ours is still to come.
+				break
+			}
 			p.mu.Lock()
 			p.st.Loading = false
 			p.mu.Unlock()
@@ -469,7 +477,7 @@ var demuxerBackoffs = []time.Duration{4 * time.Second, 12 * time.Second}
 // millisecond, onto the frame whose display interval holds t. attempt counts retries after a late
 // landing.
 func (p *Playback) exactSeek(t time.Duration, attempt int) {
-	p.seekTarget, p.seekAttempt = t, attempt
+	p.seekTarget, p.seekAttempt, p.seekBegun = t, attempt, false
 	target := t
 	if fps, err := strconv.ParseFloat(p.core.Property("container-fps"), 64); err == nil && fps > 0 {
 		p.frameDur = time.Duration(float64(time.Second) / fps)
@@ -490,6 +498,13 @@ func (p *Playback) exactSeek(t time.Duration, attempt int) {
 		p.setErr(err)
 		p.finishSeek(err)
 	}
+}
+
+// seekEarly reports a restart at a position before the frame sought:
+// one that belongs to something before the seek.
+func (p *Playback) seekEarly() bool {
+	v, err := strconv.ParseFloat(p.core.Property("time-pos"), 64)
+	return err == nil && time.Duration(v*float64(time.Second)) < p.seekTarget-p.frameDur-2*hrSeekSlack
 }
 
 // seekLate reports a seek that landed after its frame, and seeks again
