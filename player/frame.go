@@ -134,7 +134,7 @@ func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, w
 			if exact && err == nil && time.Duration(v*float64(time.Second)) < t-frameDur-2*hrSeekSlack {
 				continue // an earlier restart: the seek's own is to come
 			}
-			late := err != nil || c.Property("video-params/dw") == "" ||
+			late := err != nil || c.Property("video-params/dw") == "" || c.Property("eof-reached") == "yes" ||
 				time.Duration(v*float64(time.Second)) > t+frameDur/2
 			switch {
 			case late && exact && attempt < len(demuxerBackoffs):

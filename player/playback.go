@@ -513,10 +513,12 @@ func (p *Playback) seekLate() bool {
 	if p.seekAttempt >= len(demuxerBackoffs) {
 		return false
 	}
-	// Past the last keyframe a late seek lands at the end, with no frame.
+	// Past the last keyframe a late seek lands at the end, with no frame
+	// or with the old one.
 	v, err := strconv.ParseFloat(p.core.Property("time-pos"), 64)
 	pos := time.Duration(v * float64(time.Second))
-	if err == nil && p.core.Property("video-params/dw") != "" && pos <= p.seekTarget+p.frameDur/2 {
+	if err == nil && p.core.Property("video-params/dw") != "" && p.core.Property("eof-reached") != "yes" &&
+		pos <= p.seekTarget+p.frameDur/2 {
 		return false
 	}
 	p.opts.Log.Debug("seek landed late; seeking from further back", "target", p.seekTarget, "landed", pos)
