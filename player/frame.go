@@ -48,6 +48,7 @@ func Thumbnail(ctx context.Context, piece Piece, at time.Time, width int) (*imag
 		// that lands a keyframe late (see demuxerBackoffs) still starts
 		// before at.
 		"hr-seek":                "yes",
+		"hr-seek-framedrop":      "no",
 		"hr-seek-demuxer-offset": "4",
 		"vd-lavc-skipframe":      "nonkey",
 		"vd-lavc-skiploopfilter": "all",
@@ -91,12 +92,19 @@ func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, w
 	flags := "absolute+exact"
 	seekTo := t
 	var frameDur time.Duration
-	seeked, attempt := false, 0
+	seeked, begun, attempt := false, false, 0
+	// libmpv's video output waits for each frame to be rendered before it
+	// goes on (or for a timeout of about 200 ms): so the frames on the way
+	// are drawn into a scratch pixel as they come.
+	scratch := image.NewRGBA(image.Rect(0, 0, 1, 1))
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("no frame: %w", err)
 		}
-		ev := c.WaitEvent(0.05)
+		if c.HasNewFrame() {
+			c.Render(scratch, scratch.Bounds())
+		}
+		ev := c.WaitEvent(0.005)
 		if ev == nil {
 			return nil, ErrClosed
 		}
@@ -115,13 +123,18 @@ func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, w
 			if err := c.Command("seek", seconds(seekTo), flags); err != nil {
 				return nil, fmt.Errorf("seek in footage: %w", err)
 			}
-			seeked = true
+			seeked, begun = true, false
+		case mpv.EventSeek:
+			begun = seeked
 		case mpv.EventPlaybackRestart:
-			if !seeked {
-				continue
+			if !begun {
+				continue // the file's start, before the seek
 			}
 			v, err := strconv.ParseFloat(c.Property("time-pos"), 64)
-			late := err != nil || c.Property("video-params/dw") == "" ||
+			if exact && err == nil && time.Duration(v*float64(time.Second)) < t-frameDur-2*hrSeekSlack {
+				continue // an earlier restart: the seek's own is to come
+			}
+			late := err != nil || c.Property("video-params/dw") == "" || c.Property("eof-reached") == "yes" ||
 				time.Duration(v*float64(time.Second)) > t+frameDur/2
 			switch {
 			case late && exact && attempt < len(demuxerBackoffs):
@@ -129,16 +142,17 @@ func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, w
 				// end) goes again from further back.
 				c.SetProperty("hr-seek-demuxer-offset", seconds(demuxerBackoffs[attempt]))
 				attempt++
+				begun = false
 				c.Command("seek", seconds(seekTo), flags)
 				continue
 			}
-			return renderStill(ctx, c, width)
+			return renderStill(c, width)
 		}
 	}
 }
 
 // renderStill renders the frame mpv shows, at full size or width wide.
-func renderStill(ctx context.Context, c *Core, width int) (*image.RGBA, error) {
+func renderStill(c *Core, width int) (*image.RGBA, error) {
 	var w, h int
 	fmt.Sscan(c.Property("video-params/dw"), &w)
 	fmt.Sscan(c.Property("video-params/dh"), &h)
@@ -149,14 +163,9 @@ func renderStill(ctx context.Context, c *Core, width int) (*image.RGBA, error) {
 		h = max(1, (h*width+w/2)/w)
 		w = width
 	}
+	// The restart means the frame is there (hr-seek-framedrop=no); it
+	// may already have gone to the scratch pixel, and renders again.
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for !c.HasNewFrame() {
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("no frame: %w", ctx.Err())
-		case <-time.After(5 * time.Millisecond):
-		}
-	}
 	if err := c.Render(img, img.Bounds()); err != nil {
 		return nil, err
 	}

@@ -8,11 +8,12 @@ import (
 )
 
 // Drift correction of synced tiles. Every groupTick the group compares
-// each playing tile's position with the playhead, smoothed over a few
-// ticks because a position moves in whole frames:
-//   - off by more than resyncAfter, the tile is held paused, seeked to a
-//     moment just ahead of the playhead and let go when the playhead gets
-//     there (a tile that reloaded a window, or stalled, lands this way);
+// each playing tile's position, taken when its frame last changed, with
+// the playhead at that moment, smoothed over a few frames:
+//   - off by more than resyncAfter (three frames), the tile is held
+//     paused, seeked to a moment just ahead of the playhead (by more than
+//     its last seek took) and let go when the playhead gets there; a tile
+//     that reloaded a window, stalled or joined lands this way;
 //   - off by more than nudgeAfter, its speed is nudged by up to
 //     maxNudge, enough to take up the error in about nudgeOver;
 //   - within nudgeAfter it plays at the group's speed.
@@ -21,12 +22,12 @@ import (
 // their frame, then lets them go at once.
 const (
 	groupTick   = 40 * time.Millisecond
-	resyncAfter = 300 * time.Millisecond
+	resyncAfter = 120 * time.Millisecond
 	nudgeAfter  = 8 * time.Millisecond
 	maxNudge    = 0.1
 	nudgeOver   = 500 * time.Millisecond
-	// resyncLead is how far ahead of the playhead a resync seeks, in
-	// footage time at 1x: more than a seek takes.
+	// resyncLead is how far ahead of the playhead a resync seeks at
+	// least, in footage time at 1x.
 	resyncLead = 700 * time.Millisecond
 )
 
@@ -45,8 +46,10 @@ type Group struct {
 	speed      float64
 	anchorWall time.Time // playhead at anchorAt
 	anchorAt   time.Time
-	busy       []bool    // a tile being lined up by the loop
-	drift      []float64 // smoothed offset of each tile from the playhead, seconds
+	busy       []bool      // a tile being lined up by the loop
+	drift      []float64   // smoothed offset of each tile from the playhead, seconds
+	sampled    []time.Time // when each tile's last sample was taken
+	seekTook   []time.Duration
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -56,7 +59,7 @@ type Group struct {
 // position.
 func NewGroup(ps []*Playback) *Group {
 	g := &Group{ps: ps, synced: true, paused: true, speed: 1,
-		busy: make([]bool, len(ps)), drift: make([]float64, len(ps))}
+		busy: make([]bool, len(ps)), drift: make([]float64, len(ps)), sampled: make([]time.Time, len(ps)), seekTook: make([]time.Duration, len(ps))}
 	if len(ps) > 0 {
 		g.anchorWall = ps[0].Status().Position
 	}
@@ -159,9 +162,11 @@ func (g *Group) SetSpeed(x float64) {
 	}
 }
 
-// Step pauses and steps every tile by frames (negative: back). The
-// playhead becomes the position of the first tile with footage once it
-// has moved, waiting at most a second for it.
+// Step pauses and steps every tile by frames (negative: back). One
+// frame either way is mpv's frame step (frame-back-step seeks); more is
+// an exact seek of the group by that many frames of the first tile with
+// footage. The playhead becomes that tile's position once it has moved,
+// waiting at most a second for it.
 func (g *Group) Step(frames int) {
 	g.SetPaused(true)
 	var lead *Playback
@@ -171,17 +176,21 @@ func (g *Group) Step(frames int) {
 			lead, before = p, st.Position
 		}
 	}
-	for _, p := range g.ps {
-		for range max(frames, -frames) {
-			if frames > 0 {
-				p.FrameStep()
-			} else {
-				p.FrameBackStep()
-			}
-		}
-	}
 	if lead == nil || frames == 0 {
 		return
+	}
+	if frames < -1 || frames > 1 {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		g.Seek(ctx, before.Add(time.Duration(frames)*lead.frameDuration()))
+		return
+	}
+	for _, p := range g.ps {
+		if frames > 0 {
+			p.FrameStep()
+		} else {
+			p.FrameBackStep()
+		}
 	}
 	deadline := time.Now().Add(time.Second)
 	for time.Now().Before(deadline) && lead.Status().Position.Equal(before) {
@@ -265,14 +274,29 @@ func (g *Group) correct(ctx context.Context) {
 			}
 			continue
 		}
-		// A frame is on screen from its time for one frame duration.
-		d := st.Position.Add(p.frameDuration() / 2).Sub(ph).Seconds()
+		// The offset is taken when the tile's frame last changed: then
+		// its frame's time was the tile's clock. Only a new change is
+		// a new sample.
+		// A tile whose frame has not changed for a while (held, or
+		// stalled) is compared as it stands now instead.
+		pos, seenAt := p.positionChanged()
+		fd := p.frameDuration()
 		g.mu.Lock()
-		g.drift[i] = 0.7*g.drift[i] + 0.3*d
+		var d float64
+		switch age := now.Sub(seenAt); {
+		case age <= 2*fd:
+			d = pos.Sub(g.playheadLocked(seenAt)).Seconds()
+			if !seenAt.Equal(g.sampled[i]) {
+				g.sampled[i] = seenAt
+				g.drift[i] = 0.7*g.drift[i] + 0.3*d
+			}
+		case age > resyncAfter:
+			d = pos.Add(fd).Sub(ph).Seconds()
+		}
 		sm := g.drift[i]
 		g.mu.Unlock()
 		switch {
-		case abs(d) > resyncAfter.Seconds():
+		case abs(d) > resyncAfter.Seconds() && abs(sm) > resyncAfter.Seconds()/2:
 			g.lineUp(ctx, i, speed)
 		case abs(sm) > nudgeAfter.Seconds():
 			f := 1 - sm/nudgeOver.Seconds()
@@ -296,7 +320,8 @@ func (g *Group) lineUp(ctx context.Context, i int, speed float64) {
 	g.mu.Lock()
 	g.busy[i] = true
 	g.drift[i] = 0
-	target := g.playheadLocked(time.Now()).Add(time.Duration(float64(resyncLead) * speed))
+	lead := max(resyncLead, g.seekTook[i]*3/2)
+	target := g.playheadLocked(time.Now()).Add(time.Duration(float64(lead) * speed))
 	g.mu.Unlock()
 	p := g.ps[i]
 	p.setNudge(1)
@@ -312,9 +337,13 @@ func (g *Group) lineUp(ctx context.Context, i int, speed float64) {
 		}()
 		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
+		start := time.Now()
 		if err := p.Seek(sctx, target); err != nil {
 			return
 		}
+		g.mu.Lock()
+		g.seekTook[i] = time.Since(start)
+		g.mu.Unlock()
 		for {
 			g.mu.Lock()
 			ph, synced := g.playheadLocked(time.Now()), g.synced

@@ -2,6 +2,7 @@ package player
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"sync"
@@ -110,7 +111,8 @@ func TestGroupSyncedTilesShowMarkerTogether(t *testing.T) {
 	}
 
 	// Knock tile 1 off by 600 ms behind its own position.
-	if err := ps[1].Seek(ctx, ps[1].Status().Position.Add(-600*time.Millisecond)); err != nil {
+	// The group may line the tile up at the same moment, superseding it.
+	if err := ps[1].Seek(ctx, ps[1].Status().Position.Add(-600*time.Millisecond)); err != nil && !errors.Is(err, ErrSuperseded) {
 		t.Fatal(err)
 	}
 	ps[1].SetPaused(false)
@@ -173,7 +175,7 @@ func TestGroupUnsynced(t *testing.T) {
 	defer g.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := g.Seek(ctx, wallOfFrame(50)); err != nil {
+	if err := g.Seek(ctx, wallOfFrame(100)); err != nil {
 		t.Fatal(err)
 	}
 	g.SetPaused(false)
@@ -186,7 +188,37 @@ func TestGroupUnsynced(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	d := ps[0].Status().Position.Sub(ps[1].Status().Position)
 	t.Logf("apart %v, 2 s later %v", d0, d)
-	if d0 < time.Second || (d-d0).Abs() > 200*time.Millisecond {
-		t.Fatalf("unsynced tiles %v apart, 2 s later %v: want them left apart (±200 ms)", d0, d)
+	// Synced, the group would have brought them within 300 ms in about
+	// a second; unsynced they stay apart (give or take what a loaded
+	// machine makes each lose on its own).
+	if d0 < 1500*time.Millisecond || d < time.Second {
+		t.Fatalf("unsynced tiles %v apart, 2 s later %v: want them left about 2 s apart", d0, d)
+	}
+}
+
+// TestGroupStep steps both tiles one frame forward, one back and three
+// back; each shows the same frame, and the playhead is that frame's time.
+func TestGroupStep(t *testing.T) {
+	fs := newFootageServer(t)
+	srcs := twinSources(t, fs, 2, [2]int{0, 2 * pieceFrames})
+	ps := []*Playback{newTestPlayback(t, srcs[0]), newTestPlayback(t, srcs[1])}
+	g := NewGroup(ps)
+	defer g.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := g.Seek(ctx, wallOfFrame(130)); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct{ frames, want int }{{1, 131}, {-1, 130}, {-3, 127}} {
+		g.Step(step.frames)
+		for i, p := range ps {
+			waitFrame(t, p, step.want, fmt.Sprintf("tile %d after Step(%d)", i, step.frames))
+		}
+		if ph := g.Position(); !ph.Equal(wallOfFrame(step.want)) {
+			t.Fatalf("after Step(%d) the playhead is %s, want %s", step.frames, rel(ph), rel(wallOfFrame(step.want)))
+		}
+		if !g.Paused() {
+			t.Fatal("the group plays after a step")
+		}
 	}
 }

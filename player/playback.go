@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	mpv "github.com/gen2brain/go-mpv"
@@ -80,6 +81,11 @@ type PlaybackStatus struct {
 // Playback plays recorded footage through libmpv with software
 // rendering, as Live does. Its methods are safe for concurrent use; a
 // goroutine of its own owns mpv's timeline and the map to wall time.
+//
+// Draw it whenever NewFrame says so: libmpv's video output waits for
+// each frame to be drawn (or for about 200 ms) before it goes on, so a
+// seek on a player nobody draws takes that much longer (measured: 37 ms
+// at p50 drawn, about 240 ms undrawn).
 type Playback struct {
 	core *Core
 	opts PlaybackOptions
@@ -92,6 +98,8 @@ type Playback struct {
 	hold   bool    // a group holds mpv paused while it lines tiles up
 	// frameLen is the footage's frame duration, 0 until known
 	frameLen time.Duration
+	shown    atomic.Bool // the frame shown changed since NewFrame last looked
+	shownAt  time.Time   // when Position last changed, as seen (up to a poll late)
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -104,6 +112,7 @@ type Playback struct {
 	// the exact seek in flight, and mpv's frame duration
 	seekTarget  time.Duration
 	seekAttempt int
+	seekBegun   bool // mpv has begun the seek in flight (its seek event came)
 	frameDur    time.Duration
 	atEnd       time.Time // when the window's end was last asked about, while waiting for more
 	waitMore    bool
@@ -120,10 +129,13 @@ var playbackOptions = CoreOptions{
 	"demuxer-max-bytes":      "48MiB",
 	"demuxer-max-back-bytes": "16MiB",
 	"hr-seek":                "yes",
-	"hr-seek-framedrop":      "no",
-	"keep-open":              "yes",
-	"hwdec":                  hwdec(),
-	"network-timeout":        "5",
+	// With frame dropping, mpv 0.35 announced a seek's restart with
+	// time-pos at the target before that frame was shown (tests saw the
+	// old frame after Seek returned).
+	"hr-seek-framedrop": "no",
+	"keep-open":         "yes",
+	"hwdec":             hwdec(),
+	"network-timeout":   "5",
 }
 
 // NewPlayback creates a player with nothing loaded; Seek loads footage.
@@ -165,7 +177,13 @@ func (p *Playback) Status() PlaybackStatus {
 }
 
 // NewFrame reports, without blocking, whether a frame waits to be drawn.
-func (p *Playback) NewFrame() bool { return p.core.HasNewFrame() }
+// Besides mpv's own signal it reports each change of the frame shown:
+// after a paused seek mpv 0.35 raised no update on some players (seen
+// on three of four synced tiles), which would leave a tile stale.
+func (p *Playback) NewFrame() bool {
+	fresh := p.core.HasNewFrame()
+	return p.shown.Swap(false) || fresh
+}
 
 // Frames signals when a new frame may be ready; see Core.Frames.
 func (p *Playback) Frames() <-chan struct{} { return p.core.Frames() }
@@ -234,6 +252,14 @@ func (p *Playback) setFollow(follow bool) {
 	p.mu.Lock()
 	p.follow = follow
 	p.mu.Unlock()
+}
+
+// positionChanged is the position and when it was seen to change to
+// that: close to when that frame went on screen.
+func (p *Playback) positionChanged() (time.Time, time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.st.Position, p.shownAt
 }
 
 // frameDuration is the footage's frame duration once known, else 40 ms.
@@ -335,7 +361,14 @@ func (p *Playback) run(ctx context.Context) {
 				p.exactSeek(p.loadSeek, 0)
 				p.loadSeek = -1
 			}
+		case mpv.EventSeek:
+			p.seekBegun = true
 		case mpv.EventPlaybackRestart:
+			if p.pending != nil && (!p.seekBegun || p.seekEarly()) {
+				// The restart of the file's start, or of an earlier seek:
+				// ours is still to come.
+				break
+			}
 			p.mu.Lock()
 			p.st.Loading = false
 			p.mu.Unlock()
@@ -346,6 +379,7 @@ func (p *Playback) run(ctx context.Context) {
 				break // seeking again from further back
 			}
 			p.trackPosition()
+			p.shown.Store(true)
 			p.finishSeek(nil)
 		case mpv.EventEnd:
 			if ef := ev.EndFile(); ef.Reason == mpv.EndFileError {
@@ -359,6 +393,8 @@ func (p *Playback) run(ctx context.Context) {
 		if p.loaded {
 			p.trackPosition()
 			p.checkEnd(ctx)
+		} else {
+			p.playThroughGap(ctx)
 		}
 	}
 }
@@ -385,220 +421,9 @@ func (p *Playback) trackPosition() {
 	}
 	w := p.tl.wall(time.Duration(v * float64(time.Second)))
 	p.mu.Lock()
-	if !p.st.Loading {
-		p.st.Position = w
+	if !p.st.Loading && !p.st.Position.Equal(w) {
+		p.st.Position, p.shownAt = w, time.Now()
+		p.shown.Store(true)
 	}
 	p.mu.Unlock()
-}
-
-// seek loads or seeks to at; done gets the outcome when the frame is
-// ready.
-func (p *Playback) seek(ctx context.Context, at time.Time, done chan error) {
-	p.finishSeek(ErrSuperseded)
-	p.waitMore = false
-	pieces, next, ok, err := p.ask(ctx, at)
-	if err != nil {
-		p.setErr(err)
-		done <- err
-		return
-	}
-	if !ok {
-		p.showGap(at, next)
-		done <- nil
-		return
-	}
-	if t, in := p.tl.at(at); p.loaded && in && sameWindow(p.tl.pieces, pieces) {
-		p.pending = done
-		p.mu.Lock()
-		p.st.Position, p.st.NoFootage, p.st.Next, p.st.Loading = at, false, time.Time{}, true
-		p.mu.Unlock()
-		p.exactSeek(t, 0)
-		return
-	}
-	p.pending = done
-	if err := p.load(pieces, at); err != nil {
-		p.finishSeek(err)
-	}
-}
-
-// demuxerBackoffs are how far before the target the demuxer is sent
-// when a seek landed late. FFmpeg's MPEG-TS seek over HTTP sometimes
-// lands on the keyframe after the target instead of the one before
-// (seen: frame 100 shown for a seek to 88 with 2 s GOPs, uncached); hr-seek
-// then has nothing earlier to decode. Such a seek is repeated with mpv's
-// hr-seek-demuxer-offset, first one GOP of a typical camera back, then
-// more. A seek inside the cache is exact at once and pays nothing.
-// hrSeekSlack is the rounding allowance of mpv's hr-seek: it keeps
-// frames from 5 ms before the target (video.c, 0.35).
-const hrSeekSlack = 5 * time.Millisecond
-
-var demuxerBackoffs = []time.Duration{4 * time.Second, 12 * time.Second}
-
-// exactSeek seeks mpv to show the frame on screen at timeline time t:
-// mpv's hr-seek shows the first frame at or after its target less
-// hrSeekSlack, so the target is moved back by a frame, less that and a
-// millisecond, onto the frame whose display interval holds t. attempt counts retries after a late
-// landing.
-func (p *Playback) exactSeek(t time.Duration, attempt int) {
-	p.seekTarget, p.seekAttempt = t, attempt
-	target := t
-	if fps, err := strconv.ParseFloat(p.core.Property("container-fps"), 64); err == nil && fps > 0 {
-		p.frameDur = time.Duration(float64(time.Second) / fps)
-		p.mu.Lock()
-		p.frameLen = p.frameDur
-		p.mu.Unlock()
-	}
-	if p.frameDur > hrSeekSlack+time.Millisecond {
-		target = max(0, t-p.frameDur+hrSeekSlack+time.Millisecond)
-	}
-	back := time.Duration(0)
-	if attempt > 0 {
-		back = demuxerBackoffs[attempt-1]
-	}
-	p.core.SetProperty("hr-seek-demuxer-offset", seconds(back))
-	if err := p.core.Command("seek", seconds(target), "absolute+exact"); err != nil {
-		err = fmt.Errorf("seek in footage: %w", err)
-		p.setErr(err)
-		p.finishSeek(err)
-	}
-}
-
-// seekLate reports a seek that landed after its frame, and seeks again
-// from further back while retries remain.
-func (p *Playback) seekLate() bool {
-	if p.seekAttempt >= len(demuxerBackoffs) {
-		return false
-	}
-	// Past the last keyframe a late seek lands at the end, with no frame.
-	v, err := strconv.ParseFloat(p.core.Property("time-pos"), 64)
-	pos := time.Duration(v * float64(time.Second))
-	if err == nil && p.core.Property("video-params/dw") != "" && pos <= p.seekTarget+p.frameDur/2 {
-		return false
-	}
-	p.opts.Log.Debug("seek landed late; seeking from further back", "target", p.seekTarget, "landed", pos)
-	p.exactSeek(p.seekTarget, p.seekAttempt+1)
-	return true
-}
-
-// ask calls the Source with its timeout.
-func (p *Playback) ask(ctx context.Context, at time.Time) ([]Piece, time.Time, bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, p.opts.SourceTimeout)
-	defer cancel()
-	pieces, next, ok, err := p.opts.Source.Run(ctx, at)
-	if err != nil {
-		return nil, time.Time{}, false, fmt.Errorf("find footage at %s: %w", at.Format(time.RFC3339), err)
-	}
-	if ok && len(pieces) == 0 {
-		return nil, time.Time{}, false, fmt.Errorf("find footage at %s: source returned a run without pieces", at.Format(time.RFC3339))
-	}
-	return pieces, next, ok, nil
-}
-
-// sameWindow reports whether every piece of the loaded window is still
-// in the run, unchanged (a growing piece changes its length).
-func sameWindow(window, run []Piece) bool {
-	have := map[string]Piece{}
-	for _, p := range run {
-		have[p.URL] = p
-	}
-	for _, w := range window {
-		if r, ok := have[w.URL]; !ok || r != w {
-			return false
-		}
-	}
-	return true
-}
-
-// showGap stops mpv and reports no footage at at.
-func (p *Playback) showGap(at, next time.Time) {
-	p.core.Command("stop")
-	p.loaded = false
-	p.tl = timeline{}
-	p.mu.Lock()
-	p.st.Position, p.st.NoFootage, p.st.Next, p.st.Loading, p.st.Err = at, true, next, false, nil
-	p.mu.Unlock()
-}
-
-// load plays the window of pieces around at, starting exactly at at.
-func (p *Playback) load(run []Piece, at time.Time) error {
-	i := 0
-	for i+1 < len(run) && !at.Before(run[i+1].Start) {
-		i++
-	}
-	from := max(0, i-windowBefore)
-	to := min(len(run), from+windowPieces)
-	p.tl = newTimeline(append([]Piece(nil), run[from:to]...))
-	t, ok := p.tl.at(at)
-	if !ok {
-		t = 0 // at lies before the run's first frame: start there
-		at = p.tl.pieces[0].Start
-	}
-	p.mu.Lock()
-	p.st.Position, p.st.NoFootage, p.st.Next, p.st.Loading, p.st.Err = at, false, time.Time{}, true, nil
-	p.mu.Unlock()
-	p.opts.Log.Debug("playback load", "pieces", len(p.tl.pieces), "at", at)
-	// mpv's start option lands on a keyframe inside an EDL timeline
-	// (0.35, hr-seek=yes: frame 100 shown for 88), so the file loads from
-	// its start and an exact seek goes in when it has loaded, before the
-	// first frame is decoded.
-	p.loadSeek = t
-	p.applyPause()
-	if err := p.core.Command("loadfile", edlURL(p.tl.pieces)); err != nil {
-		return p.loadFailed(err)
-	}
-	p.loaded = true
-	return nil
-}
-
-func (p *Playback) loadFailed(err error) error {
-	err = fmt.Errorf("load footage: %w", err)
-	p.loaded = false
-	p.setErr(err)
-	return err
-}
-
-// checkEnd moves on when mpv has played to the end of the window: to
-// the rest of the run, to footage that grew meanwhile, or, unless a
-// group leads, to the next footage after a gap. At the end of all
-// footage it asks again every second, for a segment still being
-// recorded.
-func (p *Playback) checkEnd(ctx context.Context) {
-	if p.core.Property("eof-reached") != "yes" {
-		p.waitMore = false
-		return
-	}
-	if p.waitMore && time.Since(p.atEnd) < time.Second {
-		return
-	}
-	p.mu.Lock()
-	paused, follow := p.st.Paused, p.follow
-	p.mu.Unlock()
-	if paused {
-		return // mpv pauses itself at the end (keep-open); a user pause waits for play
-	}
-	end := p.tl.pieces[len(p.tl.pieces)-1].End()
-	pieces, next, ok, err := p.ask(ctx, end)
-	p.atEnd = time.Now()
-	switch {
-	case err != nil:
-		p.setErr(err)
-		p.waitMore = true
-	case ok:
-		p.waitMore = false
-		p.load(pieces, end)
-	case next.IsZero():
-		p.waitMore = true // the end of all footage, for now
-	case follow:
-		p.waitMore = false
-		p.showGap(end, next)
-	default:
-		p.waitMore = false
-		p.opts.Log.Debug("playback gap; going on at the next footage", "gap_from", end, "next", next)
-		pieces, _, ok, err := p.ask(ctx, next)
-		if err != nil || !ok {
-			p.showGap(end, next)
-			return
-		}
-		p.load(pieces, next)
-	}
 }

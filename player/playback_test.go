@@ -13,7 +13,8 @@ const pieceFrames = 250 // 10 s pieces in the tests
 // TestPlaybackSeekShowsFrameForTime seeks into both pieces of a run,
 // onto the boundary between them and back, and reads the frame number
 // off the picture: it must be the frame for the time asked, and Status
-// must name that frame's wall time.
+// must name that frame's wall time. NewFrame must say there is a frame
+// to draw after each (paused) seek, or a wall would keep the old one.
 func TestPlaybackSeekShowsFrameForTime(t *testing.T) {
 	fs := newFootageServer(t)
 	src := &fakeSource{runs: [][]Piece{{fs.piece(t, 0, pieceFrames), fs.piece(t, pieceFrames, pieceFrames)}}}
@@ -22,10 +23,13 @@ func TestPlaybackSeekShowsFrameForTime(t *testing.T) {
 		// Halfway through the frame's 40 ms: exact means that frame.
 		at := wallOfFrame(want).Add(20 * time.Millisecond)
 		mustSeek(t, p, at)
+		waitNewFrame(t, p)
 		got := shownFrame(t, p)
 		st := p.Status()
-		if d := got - want; d < -1 || d > 1 {
-			t.Errorf("seek to %s showed frame %d, want %d (±1)", rel(at), got, want)
+		// Exact: the frame whose 40 ms on screen hold at (the issue asks
+		// for "within one frame"; Playback promises that frame itself).
+		if got != want {
+			t.Errorf("seek to %s showed frame %d, want %d", rel(at), got, want)
 		}
 		if !st.Position.Equal(wallOfFrame(got)) {
 			t.Errorf("seek to %s: position %s, but the frame shown (%d) is at %s", rel(at), rel(st.Position), got, rel(wallOfFrame(got)))
@@ -198,4 +202,72 @@ type errSource struct{ err error }
 
 func (s errSource) Run(context.Context, time.Time) ([]Piece, time.Time, bool, error) {
 	return nil, time.Time{}, false, s.err
+}
+
+// TestPlaybackPlaysFromRunStart seeks to a run's very first frame and
+// plays: the frame shown moves on. Playing in the gap before a run goes
+// on at the run.
+func TestPlaybackPlaysFromRunStart(t *testing.T) {
+	fs := newFootageServer(t)
+	src := &fakeSource{runs: [][]Piece{{fs.piece(t, 0, pieceFrames)}}}
+	p := newTestPlayback(t, src)
+	mustSeek(t, p, testBase)
+	if got := shownFrame(t, p); got != 0 {
+		t.Fatalf("seek to the run's start shows frame %d", got)
+	}
+	p.SetPaused(false)
+	waitStatus(t, p, 5*time.Second, "playing from the start", func(st PlaybackStatus) bool {
+		return st.Position.After(testBase.Add(time.Second))
+	})
+	// While playing, a seek into the gap before the run goes on at the
+	// run's start and plays from there.
+	mustSeek(t, p, testBase.Add(-500*time.Millisecond))
+	waitStatus(t, p, 5*time.Second, "playing on from the start", func(st PlaybackStatus) bool {
+		return !st.NoFootage && st.Position.After(testBase.Add(time.Second))
+	})
+}
+
+// waitNewFrame fails unless NewFrame reports a frame within a second.
+func waitNewFrame(t *testing.T, p *Playback) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Second); !p.NewFrame(); {
+		if time.Now().After(deadline) {
+			t.Fatal("NewFrame reported nothing within 1 s of a seek")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestTimelineMap checks the wall-clock map of a window with a piece of
+// odd length, and the EDL text mpv gets for URLs with its separators.
+func TestTimelineMap(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	ps := []Piece{
+		{URL: "http://h/a,b;c.ts", Start: t0, Length: 59500 * time.Millisecond},
+		{URL: "http://h/%41.ts", Start: t0.Add(time.Minute), Length: time.Minute}, // a 0.5 s hole between
+	}
+	tl := newTimeline(ps)
+	for _, tc := range []struct {
+		t    time.Duration
+		wall time.Time
+	}{
+		{0, t0},
+		{59 * time.Second, t0.Add(59 * time.Second)},
+		{59500 * time.Millisecond, t0.Add(time.Minute)},
+		{90 * time.Second, t0.Add(90500 * time.Millisecond)},
+	} {
+		if got := tl.wall(tc.t); !got.Equal(tc.wall) {
+			t.Errorf("wall(%v) = %v, want %v", tc.t, got, tc.wall)
+		}
+		if back, ok := tl.at(tc.wall); !ok || back != tc.t {
+			t.Errorf("at(%v) = %v %v, want %v", tc.wall, back, ok, tc.t)
+		}
+	}
+	if _, ok := tl.at(t0.Add(59750 * time.Millisecond)); ok {
+		t.Error("a time in the hole between pieces maps into the window")
+	}
+	want := "edl://%17%http://h/a,b;c.ts,length=59.500000;%15%http://h/%41.ts,length=60.000000"
+	if got := edlURL(ps); got != want {
+		t.Errorf("edlURL = %q, want %q", got, want)
+	}
 }
