@@ -58,8 +58,10 @@ func TestPlaybackSeekShowsTheMarkerOnSyncedCameras(t *testing.T) {
 		}
 		// The frame at the moment, or one frame either side.
 		hit := false
+		var landed []string
 		for _, off := range []time.Duration{0, -frameLen, frameLen} {
 			seek(at.Add(off))
+			landed = append(landed, s.TileStatus(i).Position.Format("15:04:05.000"))
 			if markerShown(t, tiles[i]) {
 				t.Logf("tile %d: a seek %v from the marked frame shows it (position %s)", i, off, s.TileStatus(i).Position.Format("15:04:05.000"))
 				hit = true
@@ -67,7 +69,7 @@ func TestPlaybackSeekShowsTheMarkerOnSyncedCameras(t *testing.T) {
 			}
 		}
 		if !hit {
-			t.Errorf("tile %d: no seek within one frame of camsim's marked frame at %s shows the marker", i, at.Format("15:04:05.000"))
+			t.Errorf("tile %d: no seek within one frame of camsim's marked frame at %s shows the marker (positions after the seeks: %v)", i, at.Format("15:04:05.000"), landed)
 		}
 	}
 
