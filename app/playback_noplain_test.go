@@ -96,8 +96,34 @@ func TestPlaybackLeavesNoPlaintext(t *testing.T) {
 		}
 	}
 	noPlainLeft(t, a.DataDir, tmp, window)
+	// A file unlinked as soon as it is made (mpv's cache-unlink-files)
+	// shows only among the open files.
+	for _, f := range openFilesUnder(t, tmp) {
+		t.Errorf("while playing, this process holds %s open in TMPDIR", f)
+	}
 	s.Close()
 	noPlainLeft(t, a.DataDir, tmp, window)
+}
+
+// openFilesUnder lists the files this process holds open below dir,
+// deleted ones included, from /proc/self/fd.
+func openFilesUnder(t *testing.T, dir string) []string {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, fd := range fds {
+		target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name()))
+		if err != nil {
+			continue // closed since the listing
+		}
+		if strings.HasPrefix(target, dir+string(filepath.Separator)) {
+			out = append(out, target)
+		}
+	}
+	return out
 }
 
 // noPlainLeft checks that TMPDIR is empty, that every footage file of the
