@@ -69,6 +69,17 @@ func TestPlaybackSeekShowsTheMarkerOnSyncedCameras(t *testing.T) {
 			}
 		}
 		if !hit {
+			// How far off is it? For the report, not the verdict.
+		search:
+			for n := 2; n <= 6; n++ {
+				for _, off := range []time.Duration{time.Duration(-n) * frameLen, time.Duration(n) * frameLen} {
+					seek(at.Add(off))
+					if markerShown(t, tiles[i]) {
+						t.Logf("tile %d: the marker shows for a seek %v from camsim's marked frame", i, off)
+						break search
+					}
+				}
+			}
 			t.Errorf("tile %d: no seek within one frame of camsim's marked frame at %s shows the marker (positions after the seeks: %v)", i, at.Format("15:04:05.000"), landed)
 		}
 	}
