@@ -12,10 +12,18 @@ import (
 	"nightjar/player"
 )
 
+// frameTimeout bounds finding and decoding one frame: a second or two on
+// the reference machine, so a decode that never delivers its frame is an
+// error rather than a command that hangs (the recordings command's own
+// bound is 30 min, for cat).
+const frameTimeout = 30 * time.Second
+
 // frameAt writes the decoded frame of a camera at a moment to out as a PNG,
 // at full resolution. A moment in a gap is an error naming the nearest
 // footage.
 func (a *App) frameAt(ctx context.Context, cameraID string, at time.Time, out string, stdout io.Writer) error {
+	ctx, cancel := context.WithTimeout(ctx, frameTimeout)
+	defer cancel()
 	src, err := a.cameraSource(cameraID)
 	if err != nil {
 		return err

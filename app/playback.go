@@ -10,6 +10,7 @@ import (
 	"nightjar/player"
 	"nightjar/storage/catalog"
 	"nightjar/storage/footage"
+	"nightjar/storage/recording"
 	"nightjar/storage/timeline"
 )
 
@@ -33,7 +34,7 @@ type playbackState struct {
 func (a *App) footageServer() (*footage.Server, error) {
 	a.playback.once.Do(func() {
 		srv, err := footage.Start(context.Background(), footage.Config{
-			Store: a.recordingStore(), DB: a.DB, Log: a.Log.With("component", "footage"),
+			Store: damageMarker{a}, DB: a.DB, Log: a.Log.With("component", "footage"),
 		})
 		if err != nil {
 			a.playback.err = fmt.Errorf("start the footage server: %w", err)
@@ -76,6 +77,23 @@ func (s *cameraSource) Run(ctx context.Context, at time.Time) ([]player.Piece, t
 		return nil, time.Time{}, false, err
 	}
 	run, ok := tl.RunAt(at)
+	for tries := 0; ok && tries < maxDamageRebuilds; tries++ {
+		// A file damaged since it was catalogued is found here, before mpv
+		// gets it: one piece that does not open fails the whole edl://
+		// timeline. It is marked in the catalogue and the run rebuilt
+		// without it.
+		marked, err := s.a.checkRunNear(ctx, run, at)
+		if err != nil {
+			return nil, time.Time{}, false, err
+		}
+		if !marked {
+			break
+		}
+		if tl, err = s.a.timelineOf(s.camera, at.Add(-runLookaround), at.Add(runLookaround)); err != nil {
+			return nil, time.Time{}, false, err
+		}
+		run, ok = tl.RunAt(at)
+	}
 	if !ok {
 		next, found := tl.NextFootage(at)
 		if !found {
@@ -108,4 +126,77 @@ func (s *cameraSource) Run(ctx context.Context, at time.Time) ([]player.Piece, t
 		return nil, time.Time{}, false, errors.New("the footage here cannot be played")
 	}
 	return pieces, time.Time{}, true, nil
+}
+
+// maxDamageRebuilds bounds how often one Run rebuilds its run after
+// marking segments damaged.
+const maxDamageRebuilds = 4
+
+// checkedAround is how many segments of a run, from the one before at,
+// are checked before the run is handed to the player: as many as it
+// loads at once (its window of 16), and one more. The player asks again
+// at the end of its window, which checks the next ones.
+const checkedAround = 18
+
+// checkRunNear opens the finished segments of run from the one before at
+// on (OpenPlain checks the size and SHA-256 of each, once per file
+// state) and marks those that fail damaged. It reports whether it marked
+// any.
+func (a *App) checkRunNear(ctx context.Context, run timeline.Run, at time.Time) (bool, error) {
+	first := 0
+	for i, seg := range run.Segments {
+		if !seg.Start.After(at) {
+			first = max(0, i-1)
+		}
+	}
+	marked := false
+	for _, seg := range run.Segments[first:min(len(run.Segments), first+checkedAround)] {
+		if seg.State != catalog.SegmentClosed && seg.State != catalog.SegmentRecovered {
+			continue
+		}
+		p, err := a.recordingStore().OpenPlain(ctx, seg)
+		if err == nil {
+			p.Close()
+			continue
+		}
+		var d *recording.DamageError
+		if !errors.As(err, &d) {
+			return false, err
+		}
+		if err := a.markDamaged(seg, d.Reason); err != nil {
+			return false, err
+		}
+		marked = true
+	}
+	return marked, nil
+}
+
+// markDamaged records in the catalogue that a segment failed its check,
+// so the timeline shows it as damaged and playback skips it.
+func (a *App) markDamaged(seg catalog.Segment, reason string) error {
+	if seg.State == catalog.SegmentDamaged {
+		return nil
+	}
+	a.Log.Warn("segment damaged; it is skipped in playback", "camera", seg.CameraID, "file", seg.File, "problem", reason)
+	seg.State, seg.Problem = catalog.SegmentDamaged, reason
+	if err := a.DB.PutSegment(seg); err != nil {
+		return fmt.Errorf("mark %s damaged: %w", seg.File, err)
+	}
+	return nil
+}
+
+// damageMarker is the footage server's view of the store: a segment that
+// fails its check when served (damaged after the player was given it)
+// is marked damaged too, so the next look at the timeline shows it.
+type damageMarker struct{ a *App }
+
+func (m damageMarker) OpenPlain(ctx context.Context, row catalog.Segment) (*recording.Plain, error) {
+	p, err := m.a.recordingStore().OpenPlain(ctx, row)
+	var d *recording.DamageError
+	if errors.As(err, &d) && row.State != catalog.SegmentOpen {
+		if merr := m.a.markDamaged(row, d.Reason); merr != nil {
+			m.a.Log.Error("mark a damaged segment", "err", merr)
+		}
+	}
+	return p, err
 }
