@@ -3,8 +3,10 @@ package app
 import (
 	"container/list"
 	"context"
+	"errors"
 	"fmt"
 	"image"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -21,6 +23,7 @@ type playbackSession struct {
 	players []*player.Playback
 	group   *player.Group
 	tiles   []ui.LiveSource
+	log     *slog.Logger
 }
 
 // openPlaybackSession starts one player per camera on one playhead.
@@ -28,7 +31,7 @@ func (a *App) openPlaybackSession(cameraIDs []string) (*playbackSession, error) 
 	if len(cameraIDs) == 0 {
 		return nil, fmt.Errorf("choose a camera to play")
 	}
-	s := &playbackSession{}
+	s := &playbackSession{log: a.Log.With("component", "playback")}
 	for _, id := range cameraIDs {
 		src, err := a.cameraSource(id)
 		if err != nil {
@@ -60,7 +63,10 @@ func (s *playbackSession) TileStatus(i int) ui.PlaybackTileStatus {
 func (s *playbackSession) Seek(at time.Time) {
 	ctx, cancel := context.WithTimeout(context.Background(), seekTimeout)
 	defer cancel()
-	s.group.Seek(ctx, at)
+	if err := s.group.Seek(ctx, at); err != nil && !errors.Is(err, player.ErrSuperseded) {
+		// The tiles say what they show; the log says why a seek failed.
+		s.log.Warn("playback seek failed", "at", at, "err", err)
+	}
 }
 
 func (s *playbackSession) SetPaused(p bool)      { s.group.SetPaused(p) }
