@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"sort"
+	"sync"
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
@@ -77,7 +78,7 @@ func benchPlayback(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, fmt.Errorf("seek latency, %d cameras: %w", len(fo.ids), err), "")
 	}
 	window := min(20*time.Second, fo.length()-3*time.Second)
-	fmt.Fprintf(stderr, "playing %d cameras at 1x for %v, then the mpv baseline...\n", len(fo.ids), window)
+	fmt.Fprintf(stderr, "playing %d cameras at 1x for %v, then the mpv baseline...\n", len(fo.ids), window.Round(100*time.Millisecond))
 	nj, err := benchPlayCPU(fo, window)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("synced playback at 1x: %w", err), "")
@@ -102,16 +103,17 @@ func benchPlayback(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout)
 	fmt.Fprintf(stdout, "seek latency: from the seek call to the new frame rendered into a %dx%d tile in memory, paused, %d random targets\n", benchTileW, benchTileH, *seeks)
 	t := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(t, "seek\tseeks\tp50\tp95\tmax\ttarget p95\tat the target ±1 frame")
-	fmt.Fprintf(t, "1 camera, first seek (loads the run)\t1\t%s\t%s\t%s\t-\t%d/1\n", ms(one.first), ms(one.first), ms(one.first), one.firstOn)
-	fmt.Fprintf(t, "1 camera\t%s\t250 ms\t%d/%d\n", latencyCells(one.lat), one.onTarget, len(one.lat))
-	fmt.Fprintf(t, "%d synced cameras, first seek (loads the run)\t1\t%s\t%s\t%s\t-\t%d/1\n", len(fo.ids), ms(all.first), ms(all.first), ms(all.first), all.firstOn)
-	fmt.Fprintf(t, "%d synced cameras, all showing the new frame\t%s\t400 ms\t%d/%d\n", len(fo.ids), latencyCells(all.lat), all.onTarget, len(all.lat))
+	fmt.Fprintln(t, "seek\ttimed\tp50\tp95\tmax\ttarget p95\tnew frame drawn\tat the target ±1 frame")
+	fmt.Fprintf(t, "1 camera, first seek (loads the run)\t%s\t-\t%s\n", one.firstCells(), one.firstTail())
+	fmt.Fprintf(t, "1 camera\t%s\t250 ms\t%s\n", latencyCells(one.lat), one.tail(*seeks))
+	fmt.Fprintf(t, "%d synced cameras, first seek (loads the run)\t%s\t-\t%s\n", len(fo.ids), all.firstCells(), all.firstTail())
+	fmt.Fprintf(t, "%d synced cameras, all showing the new frame\t%s\t400 ms\t%s\n", len(fo.ids), latencyCells(all.lat), all.tail(*seeks))
 	t.Flush()
+	fmt.Fprintln(stdout, "A seek whose new frame was not drawn within 3 s is left out of the times: the tile would keep its old picture.")
 	fmt.Fprintln(stdout, "On screen add the wall's wait for its next poll (it polls a little faster than the stream's frame rate, so under 40 ms at 25 fps) and one display frame for the repaint (17 ms at 60 Hz).")
 	fmt.Fprintln(stdout)
 
-	fmt.Fprintf(stdout, "CPU: %d cameras from the start of the footage at 1x for %v, each rendered at %dx%d\n", len(fo.ids), window, benchTileW, benchTileH)
+	fmt.Fprintf(stdout, "CPU: %d cameras from the start of the footage at 1x for %v, each rendered at %dx%d\n", len(fo.ids), window.Round(100*time.Millisecond), benchTileW, benchTileH)
 	t = tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(t, "playback\tCPU (% of one core)\t× baseline\tframes rendered/s per tile")
 	fmt.Fprintf(t, "baseline: %d × mpv --vo=null --vf=scale=w=%d:h=%d,format=fmt=rgb0, plaintext on /dev/shm\t%.0f\t1.00×\t-\n", len(fo.ids), benchTileW, benchTileH, base)
@@ -157,6 +159,9 @@ func ms(d time.Duration) string {
 }
 
 func latencyCells(d []time.Duration) string {
+	if len(d) == 0 {
+		return "0\t-\t-\t-"
+	}
 	p50, p95, mx := percentiles(d)
 	return fmt.Sprintf("%d\t%s\t%s\t%s", len(d), ms(p50), ms(p95), ms(mx))
 }
@@ -255,6 +260,8 @@ type seekResult struct {
 	firstOn  int
 	lat      []time.Duration
 	onTarget int // seeks whose every tile shows the frame at the target
+	// missed counts seeks after which a tile's new frame never came.
+	missed, firstMissed int
 }
 
 // benchSeeks opens a playback session of ids, as the Playback page does,
@@ -266,30 +273,55 @@ func benchSeeks(fo *benchFootage, ids []string, n int, rng *rand.Rand) (seekResu
 		return seekResult{}, err
 	}
 	defer s.Close()
-	imgs := make([]*image.RGBA, len(ids))
-	for i := range imgs {
-		imgs[i] = image.NewRGBA(image.Rect(0, 0, benchTileW, benchTileH))
+	var tiles []frameSource
+	for _, t := range s.Tiles() {
+		tiles = append(tiles, t)
 	}
+	pl := startPoller(tiles)
+	defer pl.stop()
 	target := func() time.Time {
 		span := fo.length() - time.Second
 		return fo.from.Add(500*time.Millisecond + time.Duration(rng.Int64N(int64(span))))
 	}
 	var res seekResult
-	d, on, err := timeSeek(s, imgs, target())
+	d, on, missed, err := timeSeek(s, pl, target())
 	if err != nil {
-		return res, err
+		return res, fmt.Errorf("first seek: %w", err)
 	}
-	res.first, res.firstOn = d, b2i(on)
-	for range n {
+	res.first, res.firstOn, res.firstMissed = d, b2i(on), missed
+	for i := range n {
 		time.Sleep(150 * time.Millisecond) // a guard's next click
-		d, on, err := timeSeek(s, imgs, target())
+		d, on, missed, err := timeSeek(s, pl, target())
 		if err != nil {
-			return res, err
+			return res, fmt.Errorf("seek %d: %w", i+1, err)
+		}
+		res.onTarget += b2i(on)
+		if missed > 0 {
+			res.missed++ // no latency: the screen would keep the old frame
+			continue
 		}
 		res.lat = append(res.lat, d)
-		res.onTarget += b2i(on)
 	}
 	return res, nil
+}
+
+// firstCells are the timed cells of the first seek: its one time, or
+// none when a tile's new frame never came.
+func (r seekResult) firstCells() string {
+	if r.firstMissed > 0 {
+		return "0\t-\t-\t-"
+	}
+	return fmt.Sprintf("1\t%s\t%s\t%s", ms(r.first), ms(r.first), ms(r.first))
+}
+
+func (r seekResult) firstTail() string {
+	return fmt.Sprintf("%d/1\t%d/1", 1-b2i(r.firstMissed > 0), r.firstOn)
+}
+
+// tail is the counts of n seeks: those with every new frame drawn, and
+// those landing at the target.
+func (r seekResult) tail(n int) string {
+	return fmt.Sprintf("%d/%d\t%d/%d", n-r.missed, n, r.onTarget, n)
 }
 
 func b2i(b bool) int {
@@ -299,45 +331,123 @@ func b2i(b bool) int {
 	return 0
 }
 
-// timeSeek seeks the session to at and polls every tile until each has a
-// new frame, rendering it: the time from the call to the last render. on
-// says every tile's position is then within one frame (40 ms) of at.
-func timeSeek(s *playbackSession, imgs []*image.RGBA, at time.Time) (time.Duration, bool, error) {
+// poller renders every tile's new frames as soon as they come, each
+// tile polled every millisecond on a goroutine of its own, and notes when
+// it rendered each. A tile must be drawn while its seek runs: libmpv
+// holds a new frame until the caller draws it, a paused player's seek
+// reports done only after that (or after mpv stops waiting), and a frame
+// mpv stopped waiting for is never flagged new. One goroutine per tile
+// keeps a tile whose player is busy in a blocking mpv call from holding
+// up another's frame.
+type poller struct {
+	tiles []frameSource
+	quit  chan struct{}
+	wg    sync.WaitGroup
+
+	mu    sync.Mutex
+	drawn [][]time.Time // per tile, when each frame was rendered
+	err   error
+}
+
+func startPoller(tiles []frameSource) *poller {
+	p := &poller{tiles: tiles, quit: make(chan struct{}), drawn: make([][]time.Time, len(tiles))}
+	for i := range tiles {
+		p.wg.Add(1)
+		go p.run(i)
+	}
+	return p
+}
+
+func (p *poller) run(i int) {
+	defer p.wg.Done()
+	img := image.NewRGBA(image.Rect(0, 0, benchTileW, benchTileH))
+	t := p.tiles[i]
+	for {
+		select {
+		case <-p.quit:
+			return
+		case <-time.After(time.Millisecond):
+		}
+		if !t.NewFrame() {
+			continue
+		}
+		err := t.Render(img, img.Bounds())
+		now := time.Now()
+		p.mu.Lock()
+		if err != nil && p.err == nil {
+			p.err = fmt.Errorf("render tile %d: %w", i+1, err)
+		}
+		p.drawn[i] = append(p.drawn[i], now)
+		p.mu.Unlock()
+	}
+}
+
+func (p *poller) stop() { close(p.quit); p.wg.Wait() }
+
+// frameAfter is when tile i's new frame of a seek begun at t0 and
+// reported done at ret was rendered: the last render in (t0, ret], or
+// the first after ret; false while there is none.
+func (p *poller) frameAfter(i int, t0, ret time.Time) (time.Time, bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var at time.Time
+	for _, d := range p.drawn[i] {
+		if d.After(t0) && (!d.After(ret) || at.IsZero()) {
+			at = d
+		}
+	}
+	return at, !at.IsZero(), p.err
+}
+
+// frameWait is how long after a seek reports done its tiles' new frames
+// are waited for; one not drawn by then was never flagged new.
+const frameWait = 3 * time.Second
+
+// timeSeek seeks the session to at and waits until every tile has
+// rendered its new frame: the time from the call to the last render. on
+// says every tile's position is then within one frame (40 ms) of at;
+// missed counts tiles whose new frame never came.
+func timeSeek(s *playbackSession, pl *poller, at time.Time) (d time.Duration, on bool, missed int, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), seekTimeout)
 	defer cancel()
-	tiles := s.Tiles()
 	t0 := time.Now()
 	if err := s.group.Seek(ctx, at); err != nil {
-		return 0, false, err
+		return 0, false, 0, err
 	}
-	drawn := make([]bool, len(tiles))
-	for left := len(tiles); left > 0; {
-		for i, tile := range tiles {
-			if !drawn[i] && tile.NewFrame() {
-				if err := tile.Render(imgs[i], imgs[i].Bounds()); err != nil {
-					return 0, false, fmt.Errorf("render tile %d: %w", i, err)
-				}
-				drawn[i] = true
-				left--
+	ret := time.Now()
+	var last time.Time
+	for i := range pl.tiles {
+		for {
+			d, ok, err := pl.frameAfter(i, t0, ret)
+			if err != nil {
+				return 0, false, 0, err
 			}
+			if ok {
+				last = maxTime(last, d)
+				break
+			}
+			if time.Since(ret) > frameWait {
+				missed++
+				break
+			}
+			time.Sleep(time.Millisecond)
 		}
-		if left == 0 {
-			break
-		}
-		if ctx.Err() != nil {
-			return 0, false, fmt.Errorf("seek to %s: a tile drew no new frame within %v (%+v)", at.Format(time.RFC3339Nano), seekTimeout, s.players[0].Status())
-		}
-		time.Sleep(time.Millisecond)
 	}
-	d := time.Since(t0)
-	on := true
-	for i := range tiles {
+	on = true
+	for i := range pl.tiles {
 		st := s.TileStatus(i)
-		if st.NoFootage || (st.Position.Sub(at)).Abs() > 40*time.Millisecond {
+		if st.NoFootage || st.Position.Sub(at).Abs() > 40*time.Millisecond {
 			on = false
 		}
 	}
-	return d, on, nil
+	return last.Sub(t0), on, missed, nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // renderLoop polls tiles at benchPollEvery and renders each new frame
