@@ -69,11 +69,11 @@ func benchPlayback(args []string, stdout, stderr io.Writer) int {
 	rng := rand.New(rand.NewPCG(13, uint64(*seeks))) // the same targets every run
 
 	fmt.Fprintln(stderr, "seeking...")
-	one, err := benchSeeks(fo, fo.ids[:1], *seeks, rng)
+	one, err := benchSeeks(fo, fo.ids[:1], *seeks, rng, stderr)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("seek latency, 1 camera: %w", err), "")
 	}
-	all, err := benchSeeks(fo, fo.ids, *seeks, rng)
+	all, err := benchSeeks(fo, fo.ids, *seeks, rng, stderr)
 	if err != nil {
 		return fail(stderr, fmt.Errorf("seek latency, %d cameras: %w", len(fo.ids), err), "")
 	}
@@ -267,7 +267,7 @@ type seekResult struct {
 // benchSeeks opens a playback session of ids, as the Playback page does,
 // and times n random seeks from the call to every tile's new frame
 // rendered.
-func benchSeeks(fo *benchFootage, ids []string, n int, rng *rand.Rand) (seekResult, error) {
+func benchSeeks(fo *benchFootage, ids []string, n int, rng *rand.Rand, stderr io.Writer) (seekResult, error) {
 	s, err := fo.a.openPlaybackSession(ids)
 	if err != nil {
 		return seekResult{}, err
@@ -288,7 +288,8 @@ func benchSeeks(fo *benchFootage, ids []string, n int, rng *rand.Rand) (seekResu
 	if err != nil {
 		return res, fmt.Errorf("first seek: %w", err)
 	}
-	res.first, res.firstOn, res.firstMissed = d, b2i(on), missed
+	res.first, res.firstOn, res.firstMissed = d, b2i(on), len(missed)
+	noteMissed(stderr, s, 0, missed)
 	for i := range n {
 		time.Sleep(150 * time.Millisecond) // a guard's next click
 		d, on, missed, err := timeSeek(s, pl, target())
@@ -296,7 +297,8 @@ func benchSeeks(fo *benchFootage, ids []string, n int, rng *rand.Rand) (seekResu
 			return res, fmt.Errorf("seek %d: %w", i+1, err)
 		}
 		res.onTarget += b2i(on)
-		if missed > 0 {
+		noteMissed(stderr, s, i+1, missed)
+		if len(missed) > 0 {
 			res.missed++ // no latency: the screen would keep the old frame
 			continue
 		}
@@ -322,6 +324,16 @@ func (r seekResult) firstTail() string {
 // those landing at the target.
 func (r seekResult) tail(n int) string {
 	return fmt.Sprintf("%d/%d\t%d/%d", n-r.missed, n, r.onTarget, n)
+}
+
+// noteMissed says on stderr which tiles' new frames never came after
+// seek i (0 the first), and where each player says it is.
+func noteMissed(stderr io.Writer, s *playbackSession, i int, tiles []int) {
+	for _, t := range tiles {
+		st := s.TileStatus(t)
+		fmt.Fprintf(stderr, "seek %d of %d cameras: tile %d flagged no new frame within %v; its position %s\n",
+			i, len(s.players), t+1, frameWait, st.Position.Format("15:04:05.000"))
+	}
 }
 
 func b2i(b bool) int {
@@ -406,13 +418,13 @@ const frameWait = 3 * time.Second
 // timeSeek seeks the session to at and waits until every tile has
 // rendered its new frame: the time from the call to the last render. on
 // says every tile's position is then within one frame (40 ms) of at;
-// missed counts tiles whose new frame never came.
-func timeSeek(s *playbackSession, pl *poller, at time.Time) (d time.Duration, on bool, missed int, err error) {
+// missed lists the tiles whose new frame never came.
+func timeSeek(s *playbackSession, pl *poller, at time.Time) (d time.Duration, on bool, missed []int, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), seekTimeout)
 	defer cancel()
 	t0 := time.Now()
 	if err := s.group.Seek(ctx, at); err != nil {
-		return 0, false, 0, err
+		return 0, false, nil, err
 	}
 	ret := time.Now()
 	var last time.Time
@@ -420,14 +432,14 @@ func timeSeek(s *playbackSession, pl *poller, at time.Time) (d time.Duration, on
 		for {
 			d, ok, err := pl.frameAfter(i, t0, ret)
 			if err != nil {
-				return 0, false, 0, err
+				return 0, false, nil, err
 			}
 			if ok {
 				last = maxTime(last, d)
 				break
 			}
 			if time.Since(ret) > frameWait {
-				missed++
+				missed = append(missed, i)
 				break
 			}
 			time.Sleep(time.Millisecond)
