@@ -284,20 +284,22 @@ func benchSeeks(fo *benchFootage, ids []string, n int, rng *rand.Rand, stderr io
 		return fo.from.Add(500*time.Millisecond + time.Duration(rng.Int64N(int64(span))))
 	}
 	var res seekResult
-	d, on, missed, err := timeSeek(s, pl, target())
+	at := target()
+	d, on, missed, err := timeSeek(s, pl, at)
 	if err != nil {
 		return res, fmt.Errorf("first seek: %w", err)
 	}
 	res.first, res.firstOn, res.firstMissed = d, b2i(on), len(missed)
-	noteMissed(stderr, s, 0, missed)
+	noteMissed(stderr, s, 0, at, missed)
 	for i := range n {
 		time.Sleep(150 * time.Millisecond) // a guard's next click
-		d, on, missed, err := timeSeek(s, pl, target())
+		at := target()
+		d, on, missed, err := timeSeek(s, pl, at)
 		if err != nil {
 			return res, fmt.Errorf("seek %d: %w", i+1, err)
 		}
 		res.onTarget += b2i(on)
-		noteMissed(stderr, s, i+1, missed)
+		noteMissed(stderr, s, i+1, at, missed)
 		if len(missed) > 0 {
 			res.missed++ // no latency: the screen would keep the old frame
 			continue
@@ -328,11 +330,11 @@ func (r seekResult) tail(n int) string {
 
 // noteMissed says on stderr which tiles' new frames never came after
 // seek i (0 the first), and where each player says it is.
-func noteMissed(stderr io.Writer, s *playbackSession, i int, tiles []int) {
+func noteMissed(stderr io.Writer, s *playbackSession, i int, at time.Time, tiles []int) {
 	for _, t := range tiles {
 		st := s.TileStatus(t)
-		fmt.Fprintf(stderr, "seek %d of %d cameras: tile %d flagged no new frame within %v; its position %s\n",
-			i, len(s.players), t+1, frameWait, st.Position.Format("15:04:05.000"))
+		fmt.Fprintf(stderr, "seek %d of %d cameras to %s: tile %d flagged no new frame within %v; its position %s\n",
+			i, len(s.players), at.Format("15:04:05.000"), t+1, frameWait, st.Position.Format("15:04:05.000"))
 	}
 }
 
