@@ -73,7 +73,7 @@ func TestBenchPlaybackPrintsEveryFigure(t *testing.T) {
 	if i := lineStarting(lines, "1 camera  "); i < 0 || !regexp.MustCompile(`\d+/2 +\d+/2$`).MatchString(lines[i]) {
 		t.Errorf("the 1-camera seek row does not count 2 seeks: %q", lines[max(i, 0)])
 	}
-	for _, line := range []string{"highest speed held: ", "On screen add the wall's"} {
+	for _, line := range []string{"highest speed held: ", "On screen add the wall's", "rounds: "} {
 		if lineStarting(lines, line) < 0 {
 			t.Errorf("no line starting %q", line)
 		}
