@@ -60,6 +60,7 @@ Commands:
   bench live          measure the live wall against bare libmpv and mpv windows (needs X)
   bench record        measure recording against ffmpeg -c copy on the same streams
   bench latency       measure glass-to-glass latency of the wall against libmpv (needs X)
+  bench playback      measure seeks, synced playback CPU against mpv, speeds and thumbnails
   version             print the version
   help                print this help
 

@@ -24,12 +24,12 @@ import (
 	"nightjar/devices/camsim"
 )
 
-const benchUsage = "usage: nightjar bench camsim [--cameras N] [--seconds S] | live [--tiles N] [--seconds S] | record [--streams N] [--seconds S] [--sub] | latency [--samples N]"
+const benchUsage = "usage: nightjar bench camsim [--cameras N] [--seconds S] | live [--tiles N] [--seconds S] | record [--streams N] [--seconds S] [--sub] | latency [--samples N] | playback [--cameras N] [--record D] [--seeks N]"
 
 // runBench is 'nightjar bench WHAT'.
 func runBench(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		return usageErrorFor(stderr, "bench", "missing what to measure (camsim, live, record or latency)", benchUsage)
+		return usageErrorFor(stderr, "bench", "missing what to measure (camsim, live, record, latency or playback)", benchUsage)
 	}
 	switch args[0] {
 	case "camsim":
@@ -40,6 +40,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		return benchRecord(args[1:], stdout, stderr)
 	case "latency":
 		return benchLatency(args[1:], stdout, stderr)
+	case "playback":
+		return benchPlayback(args[1:], stdout, stderr)
 	default:
 		return usageErrorFor(stderr, "bench", fmt.Sprintf("unknown benchmark %q", args[0]), benchUsage)
 	}
