@@ -23,7 +23,7 @@ XVFB := xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp"
 # A private session bus with an unlocked gnome-keyring: tests use a real
 # Secret Service without touching the user's own keyring.
 KEYRING := dbus-run-session -- packaging/with-keyring.sh
-TEST_TIMEOUT ?= 20m
+TEST_TIMEOUT ?= 35m
 # make fuzz runs each fuzz target for FUZZTIME, one after another (go test
 # fuzzes one target per run). FUZZ picks targets by a regular expression
 # over "package/FuzzName"; FUZZMINTIME caps the minimising of each new
