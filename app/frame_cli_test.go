@@ -104,15 +104,6 @@ func TestRecordingsFrameCLI(t *testing.T) {
 	marked := func(at time.Time) bool {
 		t.Helper()
 		img, stderr, err := frame(at)
-		if err != nil && strings.Contains(stderr, "no frame: context deadline exceeded") {
-			// KNOWN BUG (player, not app): player.Frame can wait forever in
-			// renderStill for HasNewFrame after its seek has landed
-			// (player/frame.go, the loop over c.HasNewFrame()); seen on the
-			// first 'recordings frame' of this test in 2 of 4 runs. The app
-			// bounds it with frameTimeout, so the command fails instead of
-			// hanging. Remove this skip once player/frame.go is fixed.
-			t.Skipf("KNOWN BUG player.Frame never delivered the frame at %s: %s", at.Format("15:04:05.000"), strings.TrimSpace(stderr))
-		}
 		if err != nil {
 			t.Fatalf("recordings frame at %s: %v\n%s", at.Format("15:04:05.000"), err, stderr)
 		}

@@ -12,6 +12,10 @@ import (
 // replayTimeout bounds opening an instant replay.
 const replayTimeout = 10 * time.Second
 
+// replayCatchUp is how much later than asked an opened replay may start
+// before it seeks on to the moment asked for.
+const replayCatchUp = 200 * time.Millisecond
+
 // replayOf returns the live wall's instant replay for a camera: a player
 // of its recorded footage from ago before now, the open segment included.
 func (a *App) replayOf(cameraID string) func(ctx context.Context, ago time.Duration) (ui.LiveSource, func(), error) {
@@ -34,6 +38,17 @@ func (a *App) replayOf(cameraID string) func(ctx context.Context, ago time.Durat
 		if st := p.Status(); st.NoFootage {
 			p.Close()
 			return nil, nil, fmt.Errorf("no footage in the last %s", ago.Round(time.Second))
+		}
+		// Loading took a while (a second or more with the open segment on
+		// a loaded machine): seek on to ago before now, inside what is
+		// loaded, so the replay is ago behind live and not that plus the
+		// load.
+		if late := time.Now().Add(-ago); late.Sub(at) > replayCatchUp {
+			if err := p.Seek(ctx, late); err != nil {
+				p.Close()
+				return nil, nil, err
+			}
+			at = late
 		}
 		p.SetPaused(false)
 		a.Log.Info("instant replay", "camera", cameraID, "from", at)

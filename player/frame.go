@@ -64,8 +64,14 @@ func Thumbnail(ctx context.Context, piece Piece, at time.Time, width int) (*imag
 	return img, nil
 }
 
+// stillStall is how long a seek may go without its restart before it is
+// sent again (from further back, as a late one): a seek of a Frame or a
+// Thumbnail takes well under a second, and one was seen never to finish.
+const stillStall = 3 * time.Second
+
 // still loads url paused, seeks to timeline time t (exactly or to a
-// keyframe) and renders the frame there, width wide (0: full size).
+// keyframe) and renders the frame there, width wide (0: full size). It
+// returns a clear error when ctx ends first, saying how far it got.
 func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, width int, exact bool) (*image.RGBA, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -93,13 +99,25 @@ func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, w
 	seekTo := t
 	var frameDur time.Duration
 	seeked, begun, attempt := false, false, 0
+	var seekSent time.Time
 	// libmpv's video output waits for each frame to be rendered before it
 	// goes on (or for a timeout of about 200 ms): so the frames on the way
 	// are drawn into a scratch pixel as they come.
 	scratch := image.NewRGBA(image.Rect(0, 0, 1, 1))
 	for {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("no frame: %w", err)
+			state := "did not load the footage"
+			if seeked {
+				state = fmt.Sprintf("did not finish its seek (sent %d times)", attempt+1)
+			}
+			return nil, fmt.Errorf("no frame at %v into the footage: mpv %s: %w", t.Round(time.Millisecond), state, err)
+		}
+		if seeked && time.Since(seekSent) > stillStall && attempt < len(demuxerBackoffs) {
+			// No restart for the seek: send it again from further back.
+			c.SetProperty("hr-seek-demuxer-offset", seconds(demuxerBackoffs[attempt]))
+			attempt++
+			begun, seekSent = false, time.Now()
+			c.Command("seek", seconds(seekTo), flags)
 		}
 		if c.HasNewFrame() {
 			c.Render(scratch, scratch.Bounds())
@@ -123,7 +141,7 @@ func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, w
 			if err := c.Command("seek", seconds(seekTo), flags); err != nil {
 				return nil, fmt.Errorf("seek in footage: %w", err)
 			}
-			seeked, begun = true, false
+			seeked, begun, seekSent = true, false, time.Now()
 		case mpv.EventSeek:
 			begun = seeked
 		case mpv.EventPlaybackRestart:
@@ -142,7 +160,7 @@ func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, w
 				// end) goes again from further back.
 				c.SetProperty("hr-seek-demuxer-offset", seconds(demuxerBackoffs[attempt]))
 				attempt++
-				begun = false
+				begun, seekSent = false, time.Now()
 				c.Command("seek", seconds(seekTo), flags)
 				continue
 			}

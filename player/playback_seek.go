@@ -27,7 +27,10 @@ func (p *Playback) seek(ctx context.Context, at time.Time, done chan error) {
 		done <- nil
 		return
 	}
-	if t, in := p.tl.at(at); p.loaded && in && sameWindow(p.tl.pieces, pieces) {
+	if t, in := p.tl.at(at); p.loaded && in && (sameWindow(p.tl.pieces, pieces) || grewOnly(p.tl.pieces, pieces)) {
+		// A growing last piece only grew: what mpv has loaded still
+		// holds at, and a reload would cost far more than this seek. The
+		// growth is loaded at the window's end (checkEnd).
 		p.pending = done
 		p.mu.Lock()
 		p.st.Position, p.st.NoFootage, p.st.Next, p.st.Loading = at, false, time.Time{}, true
@@ -138,6 +141,36 @@ func sameWindow(window, run []Piece) bool {
 	return true
 }
 
+// grewOnly reports whether the run holds the loaded window unchanged
+// but for its last piece, which is longer now: a segment being recorded.
+func grewOnly(window, run []Piece) bool {
+	if len(window) == 0 {
+		return false
+	}
+	last := window[len(window)-1]
+	have := map[string]Piece{}
+	for _, p := range run {
+		have[p.URL] = p
+	}
+	r, ok := have[last.URL]
+	if !ok || !r.Start.Equal(last.Start) || r.Length <= last.Length {
+		return false
+	}
+	return sameWindow(window[:len(window)-1], run)
+}
+
+// beyond reports whether the run has footage past the loaded window's
+// end: a later piece, or the last piece grown.
+func beyond(window, run []Piece) bool {
+	end := window[len(window)-1].End()
+	for _, p := range run {
+		if p.End().After(end) {
+			return true
+		}
+	}
+	return false
+}
+
 // showGap stops mpv and reports no footage at at.
 func (p *Playback) showGap(at, next time.Time) {
 	p.core.Command("stop")
@@ -212,7 +245,11 @@ func (p *Playback) checkEnd(ctx context.Context) {
 	case err != nil:
 		p.setErr(err)
 		p.waitMore = true
+	case ok && !beyond(p.tl.pieces, pieces):
+		p.waitMore = true // a growing piece that has not grown yet
 	case ok:
+		// On at the exact frame after the window, in the user's pause
+		// state: a growing piece is loaded again with what it holds now.
 		p.waitMore = false
 		p.load(pieces, end)
 	case next.IsZero():
