@@ -87,6 +87,14 @@ func (g *Group) playheadLocked(now time.Time) time.Time {
 		if !g.synced && len(g.ps) > 0 {
 			return g.ps[0].Status().Position
 		}
+		// Paused, the playhead is the frame on show, not where the clock
+		// had run to: at 4× the shown frame trails the clock by a few
+		// frames, and a frame step from the clock's time would go back.
+		for _, p := range g.ps {
+			if st := p.Status(); !st.NoFootage && !st.Loading && !st.Position.IsZero() {
+				return st.Position
+			}
+		}
 		return g.anchorWall
 	}
 	return g.anchorWall.Add(time.Duration(float64(now.Sub(g.anchorAt)) * g.speed))

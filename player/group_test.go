@@ -198,6 +198,31 @@ func TestGroupUnsynced(t *testing.T) {
 
 // TestGroupStep steps both tiles one frame forward, one back and three
 // back; each shows the same frame, and the playhead is that frame's time.
+// TestGroupPausedPlayheadIsTheFrameShown: paused after playing fast, the
+// playhead is the frame on show, so a frame step goes one frame on from
+// what the user sees.
+func TestGroupPausedPlayheadIsTheFrameShown(t *testing.T) {
+	fs := newFootageServer(t)
+	srcs := twinSources(t, fs, 1, [2]int{0, 2 * pieceFrames})
+	p := newTestPlayback(t, srcs[0])
+	g := NewGroup([]*Playback{p})
+	defer g.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := g.Seek(ctx, wallOfFrame(10)); err != nil {
+		t.Fatal(err)
+	}
+	g.SetSpeed(4)
+	g.SetPaused(false)
+	time.Sleep(1500 * time.Millisecond)
+	g.SetPaused(true)
+	time.Sleep(700 * time.Millisecond) // the last frame settles
+	shown := p.Status().Position
+	if ph := g.Position(); !ph.Equal(shown) {
+		t.Fatalf("paused, the playhead is %s but the frame shown is %s", rel(ph), rel(shown))
+	}
+}
+
 func TestGroupStep(t *testing.T) {
 	fs := newFootageServer(t)
 	srcs := twinSources(t, fs, 2, [2]int{0, 2 * pieceFrames})
