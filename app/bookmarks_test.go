@@ -41,7 +41,7 @@ func TestCLIBookmarksRoundTrip(t *testing.T) {
 	noErr(t, db.Close())
 
 	before := time.Now()
-	out, _ := bookmarkCLI(t, dir, 0, "add", "--camera", "cam-1", "--from", "-10m", "--to", "now", "--note", "Van at the gate\x1b[2J", "--json")
+	out := bookmarkOK(t, dir, "add", "--camera", "cam-1", "--from", "-10m", "--to", "now", "--note", "Van at the gate\x1b[2J", "--json")
 	after := time.Now()
 	var added catalog.Bookmark
 	if err := json.Unmarshal([]byte(out), &added); err != nil {
@@ -59,34 +59,34 @@ func TestCLIBookmarksRoundTrip(t *testing.T) {
 	// A local time, and an RFC 3339 time five minutes later in a fixed zone.
 	want := time.Date(2026, 11, 20, 10, 0, 0, 0, time.Local)
 	wantTo := want.Add(5 * time.Minute).In(time.FixedZone("X", 90*60))
-	out, _ = bookmarkCLI(t, dir, 0, "add", "--camera", "cam-1", "--from", "2026-11-20 10:00", "--to", wantTo.Format(time.RFC3339), "--no-protect", "--note", "cat")
+	out = bookmarkOK(t, dir, "add", "--camera", "cam-1", "--from", "2026-11-20 10:00", "--to", wantTo.Format(time.RFC3339), "--no-protect", "--note", "cat")
 	if !strings.HasPrefix(out, "added bookmark ") || !strings.Contains(out, "not protected") {
 		t.Fatalf("add printed %q", out)
 	}
 
-	all := decodeBookmarks(t, must(bookmarkCLI(t, dir, 0, "list", "--json")))
+	all := decodeBookmarks(t, bookmarkOK(t, dir, "list", "--json"))
 	if len(all) != 2 || all[0].Note != "cat" || all[0].Protect || all[1].ID != added.ID {
 		t.Fatalf("list: %+v", all)
 	}
 	if !all[0].From.Equal(want) || !all[0].To.Equal(wantTo) {
 		t.Fatalf("the second bookmark runs %v to %v", all[0].From, all[0].To)
 	}
-	if got := decodeBookmarks(t, must(bookmarkCLI(t, dir, 0, "list", "--text", "VAN", "--json"))); len(got) != 1 || got[0].ID != added.ID {
+	if got := decodeBookmarks(t, bookmarkOK(t, dir, "list", "--text", "VAN", "--json")); len(got) != 1 || got[0].ID != added.ID {
 		t.Fatalf("list --text VAN: %+v", got)
 	}
-	if got := decodeBookmarks(t, must(bookmarkCLI(t, dir, 0, "list", "--camera", "cam-2", "--json"))); len(got) != 0 {
+	if got := decodeBookmarks(t, bookmarkOK(t, dir, "list", "--camera", "cam-2", "--json")); len(got) != 0 {
 		t.Fatalf("list --camera cam-2: %+v", got)
 	}
-	table := must(bookmarkCLI(t, dir, 0, "list"))
+	table := bookmarkOK(t, dir, "list")
 	if lines := strings.Split(strings.TrimSpace(table), "\n"); len(lines) != 3 || !strings.HasPrefix(lines[0], "ID") || !strings.Contains(table, added.ID) {
 		t.Fatalf("list table:\n%s", table)
 	}
 
-	out, _ = bookmarkCLI(t, dir, 0, "remove", added.ID)
+	out = bookmarkOK(t, dir, "remove", added.ID)
 	if !strings.Contains(out, "removed bookmark "+added.ID) {
 		t.Fatalf("remove printed %q", out)
 	}
-	if got := decodeBookmarks(t, must(bookmarkCLI(t, dir, 0, "list", "--json"))); len(got) != 1 || got[0].Note != "cat" {
+	if got := decodeBookmarks(t, bookmarkOK(t, dir, "list", "--json")); len(got) != 1 || got[0].Note != "cat" {
 		t.Fatalf("after remove: %+v", got)
 	}
 	_, errOut := bookmarkCLI(t, dir, 1, "remove", added.ID)
@@ -95,8 +95,16 @@ func TestCLIBookmarksRoundTrip(t *testing.T) {
 	}
 }
 
-// must returns the stdout of a bookmarkCLI call.
-func must(stdout, _ string) string { return stdout }
+// bookmarkOK runs a bookmarks command that must succeed: exit 0 and
+// nothing on stderr. It returns stdout.
+func bookmarkOK(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, errOut := bookmarkCLI(t, dir, 0, args...)
+	if errOut != "" {
+		t.Fatalf("bookmarks %q succeeded but wrote to stderr: %s", args, errOut)
+	}
+	return out
+}
 
 // TestCLIBookmarksBadInput: every mistake gets one clear line and a
 // non-zero exit, and nothing is stored.
@@ -126,7 +134,7 @@ func TestCLIBookmarksBadInput(t *testing.T) {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit %d saying %q", tc.args, code, out, errOut, tc.code, tc.want)
 		}
 	}
-	if got := decodeBookmarks(t, must(bookmarkCLI(t, dir, 0, "list", "--json"))); len(got) != 0 {
+	if got := decodeBookmarks(t, bookmarkOK(t, dir, "list", "--json")); len(got) != 0 {
 		t.Fatalf("bad input stored %+v", got)
 	}
 }
