@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"nightjar/internal/when"
 	"nightjar/storage/catalog"
 	"nightjar/storage/recording"
 )
@@ -98,24 +99,14 @@ wait:
 	return exitOK
 }
 
-// parseWhen reads a time: RFC 3339, "2006-01-02 15:04[:05]" in local time,
-// an offset from now such as "-10m", or "now".
+// parseWhen reads a time in the forms of internal/when, in local time;
+// "" is the zero time (an unset flag).
 func parseWhen(s string, now time.Time) (time.Time, error) {
-	if s == "" {
+	t, err := when.Parse(s, now, time.Local)
+	if errors.Is(err, when.ErrEmpty) {
 		return time.Time{}, nil
 	}
-	if strings.EqualFold(s, "now") {
-		return now, nil
-	}
-	if d, err := time.ParseDuration(s); err == nil {
-		return now.Add(d), nil
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("cannot read time %q; use RFC 3339, 2006-01-02 15:04, an offset like -10m, or now", s)
+	return t, err
 }
 
 // gap is a stretch with no footage between two segments of a camera.

@@ -440,15 +440,7 @@ func (p *playbackPage) loadLanes(force bool) {
 	gen := p.laneGen
 	p.laneBusy = true
 	runAsync(20*time.Second, func(ctx context.Context) ([]TimelineData, error) {
-		out := make([]TimelineData, len(cams))
-		for i, c := range cams {
-			d, err := p.svc.Timeline(ctx, c.ID, from, to)
-			if err != nil {
-				return nil, fmt.Errorf("read the timeline of %s: %w", c.Name, err)
-			}
-			out[i] = d
-		}
-		return out, nil
+		return readTimelines(ctx, p.svc, cams, from, to)
 	}, func(data []TimelineData, err error) {
 		p.laneBusy = false
 		if p.laneAgain {
@@ -702,4 +694,18 @@ func (p *playbackPage) cameraName(id string) string {
 		}
 	}
 	return id
+}
+
+// readTimelines reads each camera's timeline between from and to, in
+// order; it blocks, so callers run it through runAsync.
+func readTimelines(ctx context.Context, svc PlaybackService, cams []PlaybackCamera, from, to time.Time) ([]TimelineData, error) {
+	out := make([]TimelineData, len(cams))
+	for i, c := range cams {
+		d, err := svc.Timeline(ctx, c.ID, from, to)
+		if err != nil {
+			return nil, fmt.Errorf("read the timeline of %s: %w", c.Name, err)
+		}
+		out[i] = d
+	}
+	return out, nil
 }

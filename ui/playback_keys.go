@@ -349,15 +349,7 @@ func (p *playbackPage) jumpMark(kind markKind, dir int) {
 	}
 	cams := p.open
 	runAsync(20*time.Second, func(ctx context.Context) ([]TimelineData, error) {
-		out := make([]TimelineData, len(cams))
-		for i, c := range cams {
-			d, err := p.svc.Timeline(ctx, c.ID, from, to)
-			if err != nil {
-				return nil, fmt.Errorf("read the timeline of %s: %w", c.Name, err)
-			}
-			out[i] = d
-		}
-		return out, nil
+		return readTimelines(ctx, p.svc, cams, from, to)
 	}, func(data []TimelineData, err error) {
 		if err != nil {
 			p.setStatus("Could not look for the " + kind.String() + ": " + err.Error() + ".")

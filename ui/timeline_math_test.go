@@ -221,37 +221,3 @@ func TestFollow(t *testing.T) {
 		t.Fatalf("follow near the end: from %v", f.From)
 	}
 }
-
-func TestParseWhen(t *testing.T) {
-	loc := berlin(t)
-	now := time.Date(2026, 3, 29, 14, 0, 0, 0, loc)
-	for _, c := range []struct {
-		in   string
-		want time.Time
-	}{
-		{"now", now},
-		{"NOW", now},
-		{"-10m", now.Add(-10 * time.Minute)},
-		{"-1h30m", now.Add(-90 * time.Minute)},
-		{"2026-03-29 01:30", time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC)},    // CET
-		{"2026-03-29 03:30", time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC)},    // CEST
-		{"2026-03-28 12:00:05", time.Date(2026, 3, 28, 11, 0, 5, 0, time.UTC)}, // CET
-		{"2026-03-29T10:00:00Z", time.Date(2026, 3, 29, 10, 0, 0, 0, time.UTC)},
-		{"2026-03-29", time.Date(2026, 3, 28, 23, 0, 0, 0, time.UTC)},
-		{"09:15", time.Date(2026, 3, 29, 7, 15, 0, 0, time.UTC)},
-	} {
-		got, err := parseWhen(c.in, now, loc)
-		if err != nil {
-			t.Errorf("parseWhen(%q): %v", c.in, err)
-			continue
-		}
-		if !got.Equal(c.want) {
-			t.Errorf("parseWhen(%q) = %v, want %v", c.in, got.UTC(), c.want)
-		}
-	}
-	for _, bad := range []string{"", "yesterday", "2026-13-01 10:00", "25:00"} {
-		if _, err := parseWhen(bad, now, loc); err == nil {
-			t.Errorf("parseWhen(%q) gave no error", bad)
-		}
-	}
-}
