@@ -7,6 +7,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"nightjar/internal/zones"
 )
 
 // Camera is a camera record. It holds no secret: the password lives in the
@@ -41,6 +43,8 @@ type Camera struct {
 	StreamWarning string `json:"stream_warning,omitempty"`
 
 	Record RecordSettings `json:"record"`
+	// Zones are the camera's privacy zones, in normalized coordinates.
+	Zones []zones.Zone `json:"zones,omitempty"`
 }
 
 // PutCamera inserts or replaces c.

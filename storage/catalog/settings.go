@@ -35,6 +35,9 @@ type RecordSettings struct {
 	// Retention is how long footage is kept; zero keeps it until the disk
 	// cap or reserve needs the space.
 	Retention time.Duration `json:"retention,omitempty"`
+	// RetentionReason is why footage is kept longer than the
+	// recommended few days; it is asked for above that.
+	RetentionReason string `json:"retention_reason,omitempty"`
 }
 
 // Scheduled reports whether the weekly schedule covers t (in t's location).
