@@ -1,7 +1,10 @@
 package catalog
 
 import (
+	"reflect"
+
 	"errors"
+	"nightjar/internal/zones"
 	"os"
 	"path/filepath"
 	"testing"
@@ -76,7 +79,8 @@ func TestUnwritableDir(t *testing.T) {
 
 func TestCameraCRUD(t *testing.T) {
 	db, dir := openTemp(t)
-	c := Camera{ID: "c1", Name: "Front door", Group: "Shop", DeviceURL: "http://127.0.0.1:8000/onvif/device_service", Username: "admin", Added: time.Unix(1700000000, 0).UTC()}
+	c := Camera{ID: "c1", Name: "Front door", Group: "Shop", DeviceURL: "http://127.0.0.1:8000/onvif/device_service", Username: "admin", Added: time.Unix(1700000000, 0).UTC(),
+		Zones: []zones.Zone{{ID: "z1", Name: "Neighbour", Kind: zones.Liftable, Fill: zones.Fill{Block: 12}, Points: zones.Rect(0.1, 0.2, 0.3, 0.4)}}}
 	if err := db.PutCamera(c); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +88,7 @@ func TestCameraCRUD(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := db.Camera("c1")
-	if err != nil || got != c {
+	if err != nil || !reflect.DeepEqual(got, c) {
 		t.Fatalf("Camera = %+v, %v", got, err)
 	}
 	all, err := db.Cameras()
