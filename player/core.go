@@ -10,6 +10,8 @@ import (
 	"time"
 
 	mpv "github.com/gen2brain/go-mpv"
+
+	"nightjar/internal/zones"
 )
 
 // ErrClosed is returned by calls on a closed Core.
@@ -35,7 +37,19 @@ type Core struct {
 	// called, the HasNewFrame polls that found one before that.
 	updates  atomic.Int64
 	callback atomic.Bool
+
+	// mask is painted over every frame this Core renders (SetMask).
+	mask atomic.Pointer[zones.Mask]
+	// dw, dh are the video's display size, read at most every
+	// aspectEvery (and on every render until known); aspectAt is when.
+	// Guarded by mu.
+	dw, dh   int
+	aspectAt time.Time
 }
+
+// aspectEvery is how often render reads the video's display size again,
+// to follow a stream that changes its aspect.
+const aspectEvery = time.Second
 
 // CoreOptions are libmpv options applied before initialisation, as
 // name=value pairs. Later entries override earlier ones.
@@ -70,6 +84,11 @@ func NewCore(opts CoreOptions) (*Core, error) {
 		"config":                 "no",
 		"load-scripts":           "no",
 		"ytdl":                   "no",
+		// mpv stretches each frame over exactly the rectangle render
+		// hands it; render fits that rectangle to the video's aspect
+		// itself, so it knows where the frame lies and the privacy
+		// zones land on the right pixels.
+		"keepaspect": "no",
 	}
 	for k, v := range opts {
 		base[k] = v
@@ -214,8 +233,15 @@ func (c *Core) HasNewFrame() bool {
 	return fresh
 }
 
-// Render draws the current frame, scaled to fit r, into dst. r must lie
-// inside dst.Bounds(). Pixels are opaque after the call.
+// SetMask sets the privacy zones painted over every frame the Core
+// renders from now on, by every route: Render, RenderBGR, and so
+// snapshots, frames and thumbnails. Nil paints none.
+func (c *Core) SetMask(m *zones.Mask) { c.mask.Store(m) }
+
+// Render draws the current frame, scaled to fit r with its aspect kept
+// (black bars fill the rest of r), into dst, with the Core's privacy
+// zones painted over it. r must lie inside dst.Bounds(). Pixels are
+// opaque after the call.
 func (c *Core) Render(dst *image.RGBA, r image.Rectangle) error {
 	r, err := c.render(dst, r, "rgb0")
 	if err == nil {
@@ -225,7 +251,8 @@ func (c *Core) Render(dst *image.RGBA, r image.Rectangle) error {
 }
 
 // RenderBGR is Render with the bytes of each pixel in B, G, R, X order, as
-// an X11 image wants them; the fourth byte is left as it is.
+// an X11 image wants them; the fourth byte of the picture is left as it
+// is.
 func (c *Core) RenderBGR(dst *image.RGBA, r image.Rectangle) error {
 	_, err := c.render(dst, r, "bgr0")
 	return err
@@ -236,20 +263,72 @@ func (c *Core) render(dst *image.RGBA, r image.Rectangle, format string) (image.
 	if r.Empty() {
 		return r, nil
 	}
-	off := dst.PixOffset(r.Min.X, r.Min.Y)
-	end := dst.PixOffset(r.Max.X-1, r.Max.Y-1) + 4
-	buf := dst.Pix[off:end]
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
 		return r, ErrClosed
 	}
-	err := c.rc.RenderSW(r.Dx(), r.Dy(), dst.Stride, format, buf)
+	v := c.fitLocked(r)
+	off := dst.PixOffset(v.Min.X, v.Min.Y)
+	end := dst.PixOffset(v.Max.X-1, v.Max.Y-1) + 4
+	err := c.rc.RenderSW(v.Dx(), v.Dy(), dst.Stride, format, dst.Pix[off:end])
 	c.mu.Unlock()
 	if err != nil {
 		return r, fmt.Errorf("render frame: %w", err)
 	}
+	if v != r {
+		fillBars(dst, r, v)
+	}
+	c.mask.Load().Apply(dst, v, format == "bgr0")
 	return r, nil
+}
+
+// fitLocked is the largest rectangle centred in r with the video's
+// display aspect: where render draws the frame. Until the size is known
+// it is r. Called with c.mu held.
+func (c *Core) fitLocked(r image.Rectangle) image.Rectangle {
+	if c.dw <= 0 || c.dh <= 0 || time.Since(c.aspectAt) >= aspectEvery {
+		var w, h int
+		fmt.Sscan(c.m.GetPropertyString("video-params/dw"), &w)
+		fmt.Sscan(c.m.GetPropertyString("video-params/dh"), &h)
+		c.dw, c.dh, c.aspectAt = w, h, time.Now()
+	}
+	return fitAspect(r, c.dw, c.dh)
+}
+
+// fitAspect centres the largest w:h rectangle in r (rounded to the
+// nearest pixel); r itself when w or h is unknown.
+func fitAspect(r image.Rectangle, w, h int) image.Rectangle {
+	rw, rh := r.Dx(), r.Dy()
+	if w <= 0 || h <= 0 || rw*h == rh*w {
+		return r
+	}
+	if rw*h > rh*w { // r is wider: bars left and right
+		vw := max((rh*w+h/2)/h, 1)
+		x := r.Min.X + (rw-vw)/2
+		return image.Rect(x, r.Min.Y, x+vw, r.Max.Y)
+	}
+	vh := max((rw*h+w/2)/w, 1)
+	y := r.Min.Y + (rh-vh)/2
+	return image.Rect(r.Min.X, y, r.Max.X, y+vh)
+}
+
+// fillBars paints r outside v opaque black: the bars beside a fitted
+// frame.
+func fillBars(dst *image.RGBA, r, v image.Rectangle) {
+	black := func(b image.Rectangle) {
+		b = b.Intersect(r)
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			row := dst.Pix[dst.PixOffset(b.Min.X, y):dst.PixOffset(b.Max.X, y)]
+			for i := 0; i+3 < len(row); i += 4 {
+				row[i], row[i+1], row[i+2], row[i+3] = 0, 0, 0, 0xff
+			}
+		}
+	}
+	black(image.Rect(r.Min.X, r.Min.Y, r.Max.X, v.Min.Y))
+	black(image.Rect(r.Min.X, v.Max.Y, r.Max.X, r.Max.Y))
+	black(image.Rect(r.Min.X, v.Min.Y, v.Min.X, v.Max.Y))
+	black(image.Rect(v.Max.X, v.Min.Y, r.Max.X, v.Max.Y))
 }
 
 func setOpaque(dst *image.RGBA, r image.Rectangle) {
