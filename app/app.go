@@ -52,6 +52,8 @@ type App struct {
 	recorders *recorders
 	recordErr error // why recording could not start
 	playback  playbackState
+	maskOnce  sync.Once
+	maskHub   *maskHub
 
 	closersMu sync.Mutex // services started on first use register late
 	closers   []closer

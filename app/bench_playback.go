@@ -349,7 +349,7 @@ func benchThumbnails(fo *benchFootage) (thumbResult, error) {
 				}
 			}
 			var img *image.RGBA
-			img, err = player.Thumbnail(ctx, piece, at, benchThumbWidth)
+			img, err = player.Thumbnail(ctx, piece, at, benchThumbWidth, nil)
 			if err == nil && img.Bounds().Dx() != benchThumbWidth {
 				err = fmt.Errorf("thumbnail %d px wide, asked for %d", img.Bounds().Dx(), benchThumbWidth)
 			}

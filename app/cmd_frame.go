@@ -35,7 +35,7 @@ func (a *App) frameAt(ctx context.Context, cameraID string, at time.Time, out st
 	if !ok {
 		return a.noFootageAt(cameraID, at)
 	}
-	img, err := player.Frame(ctx, pieces, at)
+	img, err := player.Frame(ctx, pieces, at, a.masks().live(cameraID))
 	if err != nil {
 		return fmt.Errorf("decode the frame at %s: %w", at.Local().Format("2006-01-02 15:04:05.000"), err)
 	}

@@ -106,11 +106,12 @@ func (g *guiPlayback) Thumbnail(ctx context.Context, cameraID string, at time.Ti
 			piece = p
 		}
 	}
-	key := thumbKey{piece.URL, at.Truncate(2 * time.Second), width}
+	mask := g.a.masks().live(cameraID) // thumbnails keep every zone, lifted or not
+	key := thumbKey{piece.URL, at.Truncate(2 * time.Second), width, g.a.masks().generation()}
 	if img, ok := g.thumbs.get(key); ok {
 		return img, nil
 	}
-	img, err := player.Thumbnail(ctx, piece, at, width)
+	img, err := player.Thumbnail(ctx, piece, at, width, mask)
 	if err != nil {
 		return nil, err
 	}

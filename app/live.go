@@ -94,8 +94,18 @@ func (noMainStream) Render(*image.RGBA, image.Rectangle) error { return nil }
 func (n noMainStream) State() (ui.TileState, time.Time)        { return ui.TileReconnecting, n.since }
 func (noMainStream) Stats() ui.TileStats                       { return ui.TileStats{} }
 
-// liveSource adapts player.Live to the wall.
-type liveSource struct{ *player.Live }
+// liveSource adapts player.Live to the wall. Its picture carries every
+// privacy zone of its camera, kept current by the mask hub.
+type liveSource struct {
+	*player.Live
+	detach func()
+}
+
+// Close detaches the player from the mask hub and closes it.
+func (s *liveSource) Close() {
+	s.detach()
+	s.Live.Close()
+}
 
 // openLive starts a player on uri, one of cam's streams, with cam's
 // credentials added (see streamURL). A sub stream scales on one thread; a
@@ -105,7 +115,7 @@ func (a *App) openLive(cam catalog.Camera, uri, pass string, sub bool, log *slog
 	if err != nil {
 		return nil, err
 	}
-	opts := player.LiveOptions{URL: full, Log: log}
+	opts := player.LiveOptions{URL: full, Log: log, Mask: a.masks().live(cam.ID)}
 	if sub {
 		opts.ScaleThreads = 1
 	}
@@ -113,7 +123,7 @@ func (a *App) openLive(cam catalog.Camera, uri, pass string, sub bool, log *slog
 	if err != nil {
 		return nil, err
 	}
-	return &liveSource{l}, nil
+	return &liveSource{Live: l, detach: a.masks().attach(cam.ID, l, false)}, nil
 }
 
 func (s *liveSource) Render(dst *image.RGBA, r image.Rectangle) error { return s.Live.Render(dst, r) }

@@ -24,6 +24,7 @@ type playbackSession struct {
 	group   *player.Group
 	tiles   []ui.LiveSource
 	log     *slog.Logger
+	detach  []func() // from the mask hub
 }
 
 // openPlaybackSession starts one player per camera on one playhead.
@@ -38,11 +39,15 @@ func (a *App) openPlaybackSession(cameraIDs []string) (*playbackSession, error) 
 			s.Close()
 			return nil, err
 		}
-		p, err := player.NewPlayback(player.PlaybackOptions{Source: src, Log: a.Log.With("component", "playback", "camera", id)})
+		p, err := player.NewPlayback(player.PlaybackOptions{Source: src, Log: a.Log.With("component", "playback", "camera", id),
+			Mask: a.masks().recorded(id)})
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("start a player for %s: %w", id, err)
 		}
+		// Playback is where a lift reveals liftable zones, and where it
+		// ends by itself.
+		s.detach = append(s.detach, a.masks().attach(id, p, true))
 		s.players = append(s.players, p)
 		s.tiles = append(s.tiles, playbackTile{p})
 	}
@@ -78,6 +83,9 @@ func (s *playbackSession) Paused() bool          { return s.group.Paused() }
 func (s *playbackSession) Speed() float64        { return s.group.Speed() }
 
 func (s *playbackSession) Close() {
+	for _, d := range s.detach {
+		d()
+	}
 	if s.group != nil {
 		s.group.Close()
 	}
@@ -99,6 +107,7 @@ type thumbKey struct {
 	url   string
 	at    time.Time
 	width int
+	masks uint64 // the mask hub's generation: new zones, new thumbnails
 }
 
 // thumbCache keeps the most recent thumbnails, in memory only.

@@ -24,7 +24,9 @@ func (a *App) replayOf(cameraID string) func(ctx context.Context, ago time.Durat
 		if err != nil {
 			return nil, nil, err
 		}
-		p, err := player.NewPlayback(player.PlaybackOptions{Source: src, Log: a.Log.With("component", "replay", "camera", cameraID)})
+		// The replay shows on the live wall: every zone, never lifted.
+		p, err := player.NewPlayback(player.PlaybackOptions{Source: src, Log: a.Log.With("component", "replay", "camera", cameraID),
+			Mask: a.masks().live(cameraID)})
 		if err != nil {
 			return nil, nil, fmt.Errorf("start a replay player: %w", err)
 		}
@@ -52,7 +54,8 @@ func (a *App) replayOf(cameraID string) func(ctx context.Context, ago time.Durat
 		}
 		p.SetPaused(false)
 		a.Log.Info("instant replay", "camera", cameraID, "from", at)
-		return replayTile{playbackTile{p}}, p.Close, nil
+		detach := a.masks().attach(cameraID, p, false)
+		return replayTile{playbackTile{p}}, func() { detach(); p.Close() }, nil
 	}
 }
 

@@ -17,8 +17,8 @@ import (
 
 // Snapshot saves a PNG of a camera's main stream at full resolution in
 // <data dir>/snapshots, with the camera's name and the time in the PNG's
-// text chunks, and returns its path. (Privacy masks will be burned in here
-// once masks exist.)
+// text chunks, and returns its path. The camera's privacy zones are
+// painted in, every one of them.
 func (a *App) Snapshot(ctx context.Context, id string) (string, error) {
 	cam, err := a.DB.Camera(id)
 	if err != nil {
@@ -38,7 +38,7 @@ func (a *App) Snapshot(ctx context.Context, id string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("camera %s: %w", cam.Name, err)
 	}
-	img, err := player.Snapshot(ctx, full)
+	img, err := player.Snapshot(ctx, full, a.masks().live(id))
 	if err != nil {
 		return "", fmt.Errorf("snapshot of %s: %w", cam.Name, err)
 	}

@@ -8,22 +8,25 @@ import (
 	"time"
 
 	mpv "github.com/gen2brain/go-mpv"
+
+	"nightjar/internal/zones"
 )
 
 // stillTimeout bounds Frame and Thumbnail when ctx has no deadline.
 const stillTimeout = 20 * time.Second
 
 // Frame decodes the frame on screen at wall time at, exactly, at the
-// footage's full resolution: what `nightjar recordings frame` writes.
-// pieces are a run (or part of one) in time order; a time none of them
-// covers is ErrNoFootage. It uses a short-lived mpv instance of its own.
-func Frame(ctx context.Context, pieces []Piece, at time.Time) (*image.RGBA, error) {
+// footage's full resolution, with mask painted over it: what `nightjar
+// recordings frame` writes. pieces are a run (or part of one) in time
+// order; a time none of them covers is ErrNoFootage. It uses a
+// short-lived mpv instance of its own.
+func Frame(ctx context.Context, pieces []Piece, at time.Time, mask *zones.Mask) (*image.RGBA, error) {
 	tl := newTimeline(pieces)
 	t, ok := tl.at(at)
 	if !ok {
 		return nil, fmt.Errorf("decode frame at %s: %w", at.Format(time.RFC3339Nano), ErrNoFootage)
 	}
-	img, err := still(ctx, CoreOptions{"hr-seek": "yes", "hr-seek-framedrop": "no"}, edlURL(tl.pieces), t, 0, true)
+	img, err := still(ctx, CoreOptions{"hr-seek": "yes", "hr-seek-framedrop": "no"}, edlURL(tl.pieces), t, 0, true, mask)
 	if err != nil {
 		return nil, fmt.Errorf("decode frame at %s: %w", at.Format(time.RFC3339Nano), err)
 	}
@@ -34,7 +37,8 @@ func Frame(ctx context.Context, pieces []Piece, at time.Time) (*image.RGBA, erro
 // width pixels wide (keeping the aspect): the first keyframe at or after
 // at, or the piece's last keyframe when none follows. It decodes no
 // other frame, so it is fast, and shows a moment up to one GOP from at.
-func Thumbnail(ctx context.Context, piece Piece, at time.Time, width int) (*image.RGBA, error) {
+// mask is painted over it.
+func Thumbnail(ctx context.Context, piece Piece, at time.Time, width int, mask *zones.Mask) (*image.RGBA, error) {
 	if width <= 0 {
 		return nil, fmt.Errorf("thumbnail: width %d is not positive", width)
 	}
@@ -57,7 +61,7 @@ func Thumbnail(ctx context.Context, piece Piece, at time.Time, width int) (*imag
 		"demuxer-readahead-secs": "0",
 		"cache":                  "no",
 	}
-	img, err := still(ctx, opts, edlURL([]Piece{piece}), at.Sub(piece.Start), width, false)
+	img, err := still(ctx, opts, edlURL([]Piece{piece}), at.Sub(piece.Start), width, false, mask)
 	if err != nil {
 		return nil, fmt.Errorf("thumbnail at %s: %w", at.Format(time.RFC3339Nano), err)
 	}
@@ -72,7 +76,7 @@ const stillStall = 3 * time.Second
 // still loads url paused, seeks to timeline time t (exactly or to a
 // keyframe) and renders the frame there, width wide (0: full size). It
 // returns a clear error when ctx ends first, saying how far it got.
-func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, width int, exact bool) (*image.RGBA, error) {
+func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, width int, exact bool, mask *zones.Mask) (*image.RGBA, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, stillTimeout)
@@ -90,6 +94,7 @@ func still(ctx context.Context, opts CoreOptions, url string, t time.Duration, w
 		return nil, err
 	}
 	defer c.Close()
+	c.SetMask(mask)
 	if err := c.Command("loadfile", url); err != nil {
 		return nil, fmt.Errorf("open footage: %w", err)
 	}

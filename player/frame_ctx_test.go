@@ -33,11 +33,11 @@ func TestFrameAndThumbnailHonourCtx(t *testing.T) {
 		f    func(ctx context.Context) error
 	}{
 		{"Frame", func(ctx context.Context) error {
-			_, err := Frame(ctx, []Piece{piece}, testBase.Add(time.Second))
+			_, err := Frame(ctx, []Piece{piece}, testBase.Add(time.Second), nil)
 			return err
 		}},
 		{"Thumbnail", func(ctx context.Context) error {
-			_, err := Thumbnail(ctx, piece, testBase.Add(time.Second), 160)
+			_, err := Thumbnail(ctx, piece, testBase.Add(time.Second), 160, nil)
 			return err
 		}},
 	} {

@@ -15,7 +15,7 @@ func TestFrameExactAndGap(t *testing.T) {
 	pieces := []Piece{fs.piece(t, 0, pieceFrames), fs.piece(t, pieceFrames, pieceFrames)}
 	for _, want := range []int{37, 262, 499} {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		img, err := Frame(ctx, pieces, wallOfFrame(want).Add(30*time.Millisecond))
+		img, err := Frame(ctx, pieces, wallOfFrame(want).Add(30*time.Millisecond), nil)
 		cancel()
 		if err != nil {
 			t.Fatalf("frame %d: %v", want, err)
@@ -29,10 +29,10 @@ func TestFrameExactAndGap(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if _, err := Frame(ctx, pieces, pieces[1].End().Add(time.Second)); !errors.Is(err, ErrNoFootage) {
+	if _, err := Frame(ctx, pieces, pieces[1].End().Add(time.Second), nil); !errors.Is(err, ErrNoFootage) {
 		t.Fatalf("frame in a gap: %v, want ErrNoFootage", err)
 	}
-	if _, err := Frame(ctx, pieces, pieces[0].Start.Add(-time.Millisecond)); !errors.Is(err, ErrNoFootage) {
+	if _, err := Frame(ctx, pieces, pieces[0].Start.Add(-time.Millisecond), nil); !errors.Is(err, ErrNoFootage) {
 		t.Fatalf("frame before the footage: %v, want ErrNoFootage", err)
 	}
 }
@@ -45,7 +45,7 @@ func TestThumbnailKeyframe(t *testing.T) {
 	piece := fs.piece(t, pieceFrames, pieceFrames)
 	for _, at := range []int{pieceFrames + 10, pieceFrames + 130, pieceFrames + 200, pieceFrames + 249} {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		img, err := Thumbnail(ctx, piece, wallOfFrame(at), 320)
+		img, err := Thumbnail(ctx, piece, wallOfFrame(at), 320, nil)
 		cancel()
 		if err != nil {
 			t.Fatalf("thumbnail at frame %d: %v", at, err)
@@ -64,7 +64,7 @@ func TestThumbnailKeyframe(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if _, err := Thumbnail(ctx, piece, piece.End(), 160); !errors.Is(err, ErrNoFootage) {
+	if _, err := Thumbnail(ctx, piece, piece.End(), 160, nil); !errors.Is(err, ErrNoFootage) {
 		t.Fatalf("thumbnail past the piece: %v, want ErrNoFootage", err)
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	mpv "github.com/gen2brain/go-mpv"
+
+	"nightjar/internal/zones"
 )
 
 // State is a live player's connection state.
@@ -54,6 +56,8 @@ type LiveOptions struct {
 	// leaves it to mpv, one per core. A sub stream scales cheaply on
 	// one, and each thread more holds about 0.7 MB of buffers.
 	ScaleThreads int
+	// Mask is painted over every frame from the first; see SetMask.
+	Mask *zones.Mask
 }
 
 // Stats describe a live stream.
@@ -133,6 +137,7 @@ func NewLive(opts LiveOptions) (*Live, error) {
 	if err != nil {
 		return nil, err
 	}
+	core.SetMask(opts.Mask)
 	l := &Live{core: core, opts: opts}
 	l.setState(StateConnecting)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -287,3 +292,7 @@ func (l *Live) Close() {
 
 // Playing reports whether the stream is connected and decoding.
 func (l *Live) Playing() bool { return State(l.state.Load()) == StatePlaying }
+
+// SetMask changes the privacy zones painted over the stream's frames,
+// from the next frame drawn.
+func (l *Live) SetMask(m *zones.Mask) { l.core.SetMask(m) }

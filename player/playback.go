@@ -12,6 +12,8 @@ import (
 	"time"
 
 	mpv "github.com/gen2brain/go-mpv"
+
+	"nightjar/internal/zones"
 )
 
 // ErrNoFootage is returned for a time no recording covers.
@@ -59,6 +61,8 @@ type PlaybackOptions struct {
 	SourceTimeout time.Duration
 	// ScaleThreads is as in LiveOptions.
 	ScaleThreads int
+	// Mask is painted over every frame from the first; see SetMask.
+	Mask *zones.Mask
 }
 
 // PlaybackStatus is what a Playback shows now.
@@ -160,6 +164,7 @@ func NewPlayback(opts PlaybackOptions) (*Playback, error) {
 	if err != nil {
 		return nil, err
 	}
+	core.SetMask(opts.Mask)
 	p := &Playback{core: core, opts: opts, reqs: make(chan func(), 16), nudge: 1, loadSeek: -1}
 	p.st.Paused, p.st.Speed = true, 1
 	ctx, cancel := context.WithCancel(context.Background())
@@ -427,3 +432,8 @@ func (p *Playback) trackPosition() {
 	}
 	p.mu.Unlock()
 }
+
+// SetMask changes the privacy zones painted over the footage's frames,
+// from the next frame drawn: a lifted zone is left out, and put back when
+// the lift ends.
+func (p *Playback) SetMask(m *zones.Mask) { p.core.SetMask(m) }

@@ -129,7 +129,7 @@ func BenchmarkThumbnail(b *testing.B) {
 		at := piece.Start.Add(time.Duration(rng.Int64N(int64(piece.Length))))
 		start := time.Now()
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		if _, err := Thumbnail(ctx, piece, at, 160); err != nil {
+		if _, err := Thumbnail(ctx, piece, at, 160, nil); err != nil {
 			cancel()
 			b.Fatal(err)
 		}

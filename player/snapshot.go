@@ -5,17 +5,21 @@ import (
 	"fmt"
 	"image"
 	"time"
+
+	"nightjar/internal/zones"
 )
 
-// Snapshot grabs one frame of a stream at its full resolution. It opens
-// its own short-lived mpv instance, so any stream (the main one, while the
-// wall shows the sub stream) can be captured.
-func Snapshot(ctx context.Context, url string) (*image.RGBA, error) {
+// Snapshot grabs one frame of a stream at its full resolution, with mask
+// painted over it. It opens its own short-lived mpv instance, so any
+// stream (the main one, while the wall shows the sub stream) can be
+// captured.
+func Snapshot(ctx context.Context, url string, mask *zones.Mask) (*image.RGBA, error) {
 	c, err := NewCore(CoreOptions{"profile": "low-latency", "cache": "no", "rtsp-transport": "tcp", "network-timeout": "5"})
 	if err != nil {
 		return nil, err
 	}
 	defer c.Close()
+	c.SetMask(mask)
 	if err := c.Command("loadfile", url); err != nil {
 		return nil, fmt.Errorf("open stream: %w", err)
 	}

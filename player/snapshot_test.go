@@ -22,7 +22,7 @@ func TestSnapshotFullResolution(t *testing.T) {
 	u.User = url.UserPassword("admin", "admin")
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	img, err := Snapshot(ctx, u.String())
+	img, err := Snapshot(ctx, u.String(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

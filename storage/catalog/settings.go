@@ -52,6 +52,10 @@ type Settings struct {
 	// Reserve is the free space kept on the recordings disk by deleting the
 	// oldest footage. Zero means the default, 1 GiB; negative turns it off.
 	Reserve int64 `json:"reserve,omitempty"`
+	// AllowLift lets liftable privacy zones be revealed in playback, for
+	// one camera, a bounded time and a reason. Off by default; accounts
+	// (issue 16) turn it into a per-role permission.
+	AllowLift bool `json:"allow_lift,omitempty"`
 	// Theme is "", "light" or "dark".
 	Theme string `json:"theme,omitempty"`
 }
