@@ -56,6 +56,11 @@ Commands:
                       bookmark keeps its footage from retention unless
                       added with --no-protect
                       (nightjar bookmarks add --camera ID --from -10m --to now --note TEXT)
+  masks add|list|remove|push|allow-lift
+                      privacy zones painted over every picture of a camera
+                      (nightjar masks add --camera ID --rect 0.6,0.1,0.3,0.4
+                      --name Window --fill pixelate:16); push sends them to
+                      the camera over ONVIF Media2; allow-lift on|off
   bench camsim        measure the simulator's CPU and memory
   bench live          measure the live wall against bare libmpv and mpv windows (needs X)
   bench record        measure recording against ffmpeg -c copy on the same streams
@@ -129,6 +134,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runRecordings(g, rest[1:], stdout, stderr)
 	case "bookmarks":
 		return runBookmarks(g, rest[1:], stdout, stderr)
+	case "masks":
+		return runMasks(g, rest[1:], stdout, stderr)
 	default:
 		return usageError(stderr, fmt.Sprintf("unknown command %q", cmd))
 	}
