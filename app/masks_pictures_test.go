@@ -24,7 +24,9 @@ const (
 	testPixelate = "0.05,0.5,0.3,0.4"
 )
 
-var magenta = color.RGBA{0xff, 0x00, 0xff, 0xff}
+// fillColour is a zone colour found nowhere in camsim's pictures or in
+// Nightjar's chrome.
+var fillColour = color.RGBA{0x12, 0x9a, 0x56, 0xff}
 
 // TestMasksInSnapshotsAndFrames adds two zones with the CLI (a solid
 // rectangle and a pixelated one), records a few seconds, and checks the
@@ -58,7 +60,7 @@ func TestMasksInSnapshotsAndFrames(t *testing.T) {
 		raceFree(t, args[0], stderr.String())
 		return stdout.String()
 	}
-	nj("masks", "add", "--camera", id, "--rect", testRect, "--name", "Neighbour's window", "--fill", "#ff00ff")
+	nj("masks", "add", "--camera", id, "--rect", testRect, "--name", "Neighbour's window", "--fill", "#129a56")
 	nj("masks", "add", "--camera", id, "--rect", testPixelate, "--name", "Street", "--fill", "pixelate:16", "--kind", "liftable")
 	nj("record", "--camera", id, "--duration", "4s")
 	segs := recordingsList(t, bin, dir).Segments
@@ -100,7 +102,7 @@ func TestMasksInSnapshotsAndFrames(t *testing.T) {
 		t.Fatalf("the sub stream is %v, not smaller than the main stream's %v", sub.Bounds(), main.Bounds())
 	}
 	checkMasked(t, "sub-stream snapshot", sub)
-	mb, sb := colourBounds(main, magenta), colourBounds(sub, magenta)
+	mb, sb := colourBounds(main, fillColour), colourBounds(sub, fillColour)
 	for i, pair := range [][2]float64{
 		{float64(mb.Min.X) / float64(main.Bounds().Dx()), float64(sb.Min.X) / float64(sub.Bounds().Dx())},
 		{float64(mb.Max.X) / float64(main.Bounds().Dx()), float64(sb.Max.X) / float64(sub.Bounds().Dx())},
@@ -137,15 +139,15 @@ func zoneRect(img *image.RGBA, x, y, w, h float64) image.Rectangle {
 }
 
 // checkMasked checks a full-resolution picture: the solid zone is all
-// magenta; the pixelated zone is made of 16 px blocks, each one colour,
-// and not all the same; outside the zones no pixel is magenta.
+// fillColour; the pixelated zone is made of 16 px blocks, each one colour,
+// and not all the same; outside the zones no pixel is fillColour.
 func checkMasked(t *testing.T, what string, img *image.RGBA) {
 	t.Helper()
 	solid := zoneRect(img, 0.55, 0.3, 0.3, 0.4)
 	for y := solid.Min.Y; y < solid.Max.Y; y++ {
 		for x := solid.Min.X; x < solid.Max.X; x++ {
-			if got := img.RGBAAt(x, y); got != magenta {
-				t.Fatalf("%s: pixel %d,%d inside the zone is %v, want the fill %v", what, x, y, got, magenta)
+			if got := img.RGBAAt(x, y); got != fillColour {
+				t.Fatalf("%s: pixel %d,%d inside the zone is %v, want the fill %v", what, x, y, got, fillColour)
 			}
 		}
 	}
@@ -171,13 +173,13 @@ func checkMasked(t *testing.T, what string, img *image.RGBA) {
 	grown := solid.Inset(-2)
 	for y := 0; y < img.Rect.Dy(); y++ {
 		for x := 0; x < img.Rect.Dx(); x++ {
-			if !image.Pt(x, y).In(grown) && img.RGBAAt(x, y) == magenta {
+			if !image.Pt(x, y).In(grown) && img.RGBAAt(x, y) == fillColour {
 				outside++
 			}
 		}
 	}
 	if outside > 0 {
-		t.Fatalf("%s: %d magenta pixels outside the zone", what, outside)
+		t.Fatalf("%s: %d fillColour pixels outside the zone", what, outside)
 	}
 }
 

@@ -56,7 +56,7 @@ func newLivePage(mw *MainWindow, wl *Wall) fyne.CanvasObject {
 	}
 	tourSel := widget.NewSelect([]string{"Tour off", "Tour 10 s", "Tour 30 s", "Tour 60 s"}, p.setTour)
 	tourSel.SetSelected("Tour off")
-	second := widget.NewButtonWithIcon("New window", theme.ContentCopyIcon(), func() { openSecondWall(mw) })
+	second := widget.NewButtonWithIcon("New window (Ctrl+N)", theme.ContentCopyIcon(), func() { openSecondWall(mw) })
 	toolbar := container.NewHBox(p.layoutSel, save, tourSel, full, stats, second)
 	return container.NewBorder(toolbar, nil, p.cameraList(), newPTZPad(wl), wl)
 }

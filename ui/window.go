@@ -264,6 +264,10 @@ func (w *MainWindow) installShortcuts() {
 	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
 		w.ShowPage(PageLive)
 	})
+	// Ctrl+N opens another wall window, for a second monitor.
+	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		openSecondWall(w)
+	})
 	// Ctrl+1–9 save presets (with Ctrl held, Fyne reports shortcuts, not
 	// typed keys).
 	for k := fyne.Key1; k <= fyne.Key9; k = fyne.KeyName(string(rune(k[0] + 1))) {
