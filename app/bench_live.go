@@ -31,6 +31,8 @@ func benchLive(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	tiles := fs.Int("tiles", 16, "")
 	secs := fs.Int("seconds", 15, "")
+	masks := fs.Int("masks", 0, "")
+	pairs := fs.Int("pairs", 2, "")
 	if err := fs.Parse(args); err != nil {
 		return usageErrorFor(stderr, "bench", err.Error(), benchUsage)
 	}
@@ -46,6 +48,9 @@ func benchLive(args []string, stdout, stderr io.Writer) int {
 	}
 	defer stopProcess(sim)
 	window := time.Duration(*secs) * time.Second
+	if *masks > 0 {
+		return benchMasks(ctx, exe, infos, *masks, *pairs, window, stdout, stderr)
+	}
 	// The wall's tile size in a 1280×800 window: about what the grid
 	// leaves of 1010×750 pixels.
 	cols := 1
@@ -223,6 +228,11 @@ var (
 // how long the wall took to go live and to show a main stream, from its
 // debug log. A figure the log does not give is an error that says why.
 func benchWall(ctx context.Context, exe string, infos []camsim.Info, window time.Duration, env ...string) (benchResult, error) {
+	return benchWallZones(ctx, exe, infos, 0, window, env...)
+}
+
+// benchWallZones is benchWall with zonesPer privacy zones on every camera.
+func benchWallZones(ctx context.Context, exe string, infos []camsim.Info, zonesPer int, window time.Duration, env ...string) (benchResult, error) {
 	dir, err := os.MkdirTemp("", "nightjar-bench-")
 	if err != nil {
 		return benchResult{}, err
@@ -232,6 +242,11 @@ func benchWall(ctx context.Context, exe string, infos []camsim.Info, window time
 		out, err := exec.CommandContext(ctx, exe, "--data-dir", dir, "cameras", "add", in.DeviceURL, "--name", fmt.Sprintf("Cam %02d", i+1)).CombinedOutput()
 		if err != nil {
 			return benchResult{}, fmt.Errorf("add camera: %v: %s", err, out)
+		}
+	}
+	if zonesPer > 0 {
+		if err := addBenchZones(dir, zonesPer); err != nil {
+			return benchResult{}, err
 		}
 	}
 	app := exec.CommandContext(ctx, exe, "--data-dir", dir, "--log-level", "debug")

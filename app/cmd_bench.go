@@ -24,7 +24,7 @@ import (
 	"nightjar/devices/camsim"
 )
 
-const benchUsage = "usage: nightjar bench camsim [--cameras N] [--seconds S] | live [--tiles N] [--seconds S] | record [--streams N] [--seconds S] [--sub] | latency [--samples N] | playback [--cameras N] [--record D] [--seeks N]"
+const benchUsage = "usage: nightjar bench camsim [--cameras N] [--seconds S] | live [--tiles N] [--seconds S] [--masks N [--pairs P]] | record [--streams N] [--seconds S] [--sub] | latency [--samples N] | playback [--cameras N] [--record D] [--seeks N]"
 
 // runBench is 'nightjar bench WHAT'.
 func runBench(args []string, stdout, stderr io.Writer) int {

@@ -162,3 +162,17 @@ func (g *guiPlayback) OpenPlayback(cameraIDs []string) (ui.PlaybackSession, erro
 	uithread.Check("player: open playback")
 	return g.a.openPlaybackSession(cameraIDs)
 }
+
+// LiftMasks reveals camera cameraID's liftable zones in playback for d,
+// once the one permission check allows it; the lift ends by itself. It
+// is logged with its reason (the audit log will take it once it exists).
+func (g *guiPlayback) LiftMasks(ctx context.Context, cameraID string, d time.Duration, reason string) (time.Time, error) {
+	by := bookmarkAuthor()
+	l, err := g.a.masks().lift(cameraID, d, reason, by, g.a.mayLiftMasks())
+	if err != nil {
+		return time.Time{}, err
+	}
+	g.a.Log.Info("privacy zones lifted in playback", "component", "privacy", "camera", cameraID,
+		"until", l.Until.Format(time.RFC3339), "reason", l.Reason, "by", by)
+	return l.Until, nil
+}

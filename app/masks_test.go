@@ -1,7 +1,9 @@
 package app
 
 import (
+	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -146,4 +148,53 @@ func TestZoneChangeReachesOpenPlayers(t *testing.T) {
 	if h.generation() == g {
 		t.Fatal("the generation did not change with the zones")
 	}
+}
+
+func TestLiftFromThePlaybackPageNeedsThePermission(t *testing.T) {
+	a, err := Open(globalFlags{dataDir: t.TempDir(), logLevel: "error"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.DB.PutCamera(catalog.Camera{ID: "cam1", Name: "Till", Zones: twoZoneCamera()["cam1"].Zones}); err != nil {
+		t.Fatal(err)
+	}
+	g := &guiPlayback{a: a, thumbs: newThumbCache(8)}
+	ctx := context.Background()
+	_, err = g.LiftMasks(ctx, "cam1", time.Minute, "insurer asked")
+	if !errors.Is(err, errLiftNotAllowed) || !strings.Contains(err.Error(), "permission to lift masks") {
+		t.Fatalf("a lift before the owner allowed it: %v", err)
+	}
+	if _, ok := a.masks().lifted("cam1"); ok {
+		t.Fatal("a refused lift took effect")
+	}
+	st, err := a.DB.Settings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.AllowLift = true
+	if err := a.DB.PutSettings(st); err != nil {
+		t.Fatal(err)
+	}
+	until, err := g.LiftMasks(ctx, "cam1", time.Minute, "insurer asked")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Until(until); d <= 0 || d > time.Minute {
+		t.Fatalf("the lift ends in %v, want within the minute asked for", d)
+	}
+	if names := zoneNames(a.masks().recorded("cam1")); !eqNames(names, "street") {
+		t.Fatalf("playback paints %v during the lift, want only the permanent zone", names)
+	}
+	if names := zoneNames(a.masks().live("cam1")); !eqNames(names, "street", "till") {
+		t.Fatalf("live pictures paint %v during the lift, want every zone", names)
+	}
+}
+
+func zoneNames(m *zones.Mask) []string {
+	var out []string
+	for _, z := range m.Zones() {
+		out = append(out, z.Name)
+	}
+	return out
 }

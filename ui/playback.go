@@ -163,6 +163,9 @@ func (p *playbackPage) build() fyne.CanvasObject {
 		btn("", theme.ZoomInIcon(), func() { p.zoom(wheelZoom) }),
 		btn("Live", theme.MediaVideoIcon(), p.backToLive),
 	)
+	if _, ok := p.svc.(MaskLifter); ok {
+		transport.Add(btn("Lift masks…", theme.VisibilityIcon(), p.liftDialog))
+	}
 	help := widget.NewLabel(playbackHelp)
 	help.TextStyle.Italic = true
 	help.Wrapping = fyne.TextWrapWord
