@@ -49,11 +49,14 @@ type Store struct {
 	// segment's key to cataloguing its row; EraseRange, and Sweep while it
 	// destroys keys, hold it alone, so neither sees a key without the row
 	// that needs it.
-	keyMu    sync.RWMutex
-	mu       sync.Mutex
-	open     map[string]bool   // files being written
-	checked  map[checkKey]bool // files whose hash matched their row
-	prefixes map[string]prefix // the last prefix read of each file being written
+	keyMu sync.RWMutex
+	// sharedKeys makes Create write segments as Nightjar did before
+	// per-camera keys, to the day's shared key; tests set it.
+	sharedKeys bool
+	mu         sync.Mutex
+	open       map[string]bool   // files being written
+	checked    map[checkKey]bool // files whose hash matched their row
+	prefixes   map[string]prefix // the last prefix read of each file being written
 }
 
 func (s *Store) log() *slog.Logger {
@@ -139,7 +142,10 @@ type SegmentFile struct {
 func (s *Store) Create(ctx context.Context, cameraID string, start time.Time, info SegmentInfo) (*SegmentFile, error) {
 	start = start.UTC()
 	day := DayOf(start)
-	key := KeyOf(day, cameraID)
+	key, rowKey := KeyOf(day, cameraID), KeyOf(day, cameraID)
+	if s.sharedKeys {
+		key, rowKey = day, ""
+	}
 	s.keyMu.RLock()
 	defer s.keyMu.RUnlock()
 	rcpt, err := s.Keys.Recipient(ctx, key)
@@ -148,7 +154,7 @@ func (s *Store) Create(ctx context.Context, cameraID string, start time.Time, in
 	}
 	rel := filepath.ToSlash(filepath.Join(safeName(cameraID), day, start.Format("20060102T150405.000000000Z")+".ts.age"))
 	row := catalog.Segment{
-		CameraID: cameraID, Start: start, Day: day, Key: key, File: rel, State: catalog.SegmentOpen,
+		CameraID: cameraID, Start: start, Day: day, Key: rowKey, File: rel, State: catalog.SegmentOpen,
 		Codec: info.Codec, Width: info.Width, Height: info.Height, Trigger: info.Trigger,
 	}
 	if err := s.DB.PutSegment(row); err != nil {
