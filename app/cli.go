@@ -50,12 +50,19 @@ Commands:
                       list footage and gaps, check it for damage, decrypt a
                       time range to stdout as MPEG-TS, write the frame at a
                       moment as a PNG (frame --camera ID --at T --out F.png),
-                      or print a day's age key
+                      or print a day's age keys (key --day D [--camera ID])
   bookmarks add|list|remove
                       mark a stretch of a camera's footage with a note; a
                       bookmark keeps its footage from retention unless
                       added with --no-protect
                       (nightjar bookmarks add --camera ID --from -10m --to now --note TEXT)
+  erase --camera ID|--all --from T --to T [--reason TEXT] [--yes]
+                      erase a time range for a deletion request: shows what
+                      goes (footage, whole days whose keys are destroyed,
+                      bookmarks), asks, then erases and prints a receipt;
+                      'erase receipts' lists the erasure record
+  retention           say what retention, the disk cap and the reserve
+                      delete next, and when
   bench camsim        measure the simulator's CPU and memory
   bench live          measure the live wall against bare libmpv and mpv windows (needs X)
   bench record        measure recording against ffmpeg -c copy on the same streams
@@ -129,6 +136,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runRecordings(g, rest[1:], stdout, stderr)
 	case "bookmarks":
 		return runBookmarks(g, rest[1:], stdout, stderr)
+	case "erase":
+		return runErase(g, rest[1:], stdinConsole(), stdout, stderr)
+	case "retention":
+		return runRetention(g, rest[1:], stdout, stderr)
 	default:
 		return usageError(stderr, fmt.Sprintf("unknown command %q", cmd))
 	}
