@@ -371,3 +371,25 @@ func TestWholeDays(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepShredsSharedAndPerCameraKeys: retention empties a day whose
+// footage is on both kinds of key, and the sweep destroys both.
+func TestSweepShredsSharedAndPerCameraKeys(t *testing.T) {
+	fx := newFixture(t)
+	d18 := time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC)
+	fx.store.sharedKeys = true
+	record(t, fx, "cam1", d18, 5*time.Second)
+	fx.store.sharedKeys = false
+	record(t, fx, "cam2", d18, 5*time.Second)
+	rep, err := fx.store.Sweep(context.Background(), Policy{Retention: func(string) time.Duration { return 24 * time.Hour }, Reserve: -1})
+	check(t, err)
+	slices.Sort(rep.Shredded)
+	if !slices.Equal(rep.Shredded, []string{"2026-11-18", "2026-11-18/cam2"}) {
+		t.Fatalf("sweep shredded %v, want the shared key and cam2's", rep.Shredded)
+	}
+	ids, err := fx.store.Keys.IDs()
+	check(t, err)
+	if len(ids) != 0 {
+		t.Fatalf("keys left: %v", ids)
+	}
+}
