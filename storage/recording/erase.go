@@ -260,6 +260,10 @@ func firstNot(rows []catalog.Segment, erased map[string]bool) (catalog.Segment, 
 //     goes;
 //  4. the shared keys are destroyed, and the bookmarks deleted.
 //
+// One EraseRange runs at a time, and a Sweep that comes meanwhile is
+// skipped. Recording goes on: a new segment takes its key under keyMu, and
+// a key is destroyed only when, checked under keyMu, no row uses it.
+//
 // Guarantees when it fails or ctx ends halfway (a full disk fails step 3
 // only): the catalogue is consistent after every step. A row always names
 // a whole file that its key opens; a file left without a row is removed by
@@ -272,13 +276,13 @@ func (s *Store) EraseRange(ctx context.Context, req EraseRequest) (EraseReceipt,
 	if !ok {
 		return rec, fmt.Errorf("erase: the catalogue keeps no erasure record")
 	}
-	s.keyMu.Lock()
-	defer s.keyMu.Unlock()
-	p, err := s.planErase(ctx, req)
+	s.eraseMu.Lock()
+	defer s.eraseMu.Unlock()
+	p, err := s.PlanErase(ctx, req)
 	if err != nil {
 		return rec, err
 	}
-	rec.Kept = p.Kept
+	rec.Kept = slices.Clone(p.Kept)
 	err = s.erase(ctx, db, p, &rec)
 	rec.Complete = err == nil
 	if err != nil {
@@ -324,16 +328,13 @@ func (s *Store) erase(ctx context.Context, db eraseDB, p ErasePlan, rec *EraseRe
 	}
 	sort.Strings(rec.Cameras)
 	shred := func(shared bool) error {
+		var keys []string
 		for _, k := range p.ShredKeys {
-			if (k == DayOfKey(k)) != shared {
-				continue
+			if (k == DayOfKey(k)) == shared {
+				keys = append(keys, k)
 			}
-			if err := s.Keys.Shred(k); err != nil {
-				return fmt.Errorf("destroy day key %s: %w", k, err)
-			}
-			rec.ShreddedKeys = append(rec.ShreddedKeys, k)
 		}
-		return nil
+		return s.shredUnused(keys, rec)
 	}
 	if err := shred(false); err != nil {
 		return err
@@ -355,6 +356,36 @@ func (s *Store) erase(ctx context.Context, db eraseDB, p ErasePlan, rec *EraseRe
 			return fmt.Errorf("delete bookmark %s: %w", b.ID, err)
 		}
 		rec.Bookmarks = append(rec.Bookmarks, b)
+	}
+	return nil
+}
+
+// shredUnused destroys keys that no row uses, holding keyMu so that no
+// segment starts on one meanwhile. A key a row still uses (a segment
+// started during the erase) stays, and the receipt says so.
+func (s *Store) shredUnused(keys []string, rec *EraseReceipt) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	rows, err := s.DB.Segments(catalog.SegmentFilter{})
+	if err != nil {
+		return fmt.Errorf("check day keys are unused: %w", err)
+	}
+	used := map[string]bool{}
+	for _, r := range rows {
+		used[r.KeyID()] = true
+	}
+	for _, k := range keys {
+		if used[k] {
+			rec.Kept = append(rec.Kept, fmt.Sprintf("key %s stays: a segment started on it during the erase", k))
+			continue
+		}
+		if err := s.Keys.Shred(k); err != nil {
+			return fmt.Errorf("destroy day key %s: %w", k, err)
+		}
+		rec.ShreddedKeys = append(rec.ShreddedKeys, k)
 	}
 	return nil
 }

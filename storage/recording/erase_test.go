@@ -393,3 +393,34 @@ func TestSweepShredsSharedAndPerCameraKeys(t *testing.T) {
 		t.Fatalf("keys left: %v", ids)
 	}
 }
+
+// TestShredKeepsAKeyInUse: a segment started on a key while an erase
+// runs keeps that key, and the receipt says so.
+func TestShredKeepsAKeyInUse(t *testing.T) {
+	fx := newFixture(t)
+	d18 := time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC)
+	f, err := fx.store.Create(context.Background(), "cam1", d18, SegmentInfo{Codec: "h264"})
+	check(t, err)
+	defer f.Abort()
+	var rec EraseReceipt
+	check(t, fx.store.shredUnused([]string{f.Row().KeyID()}, &rec))
+	if len(rec.ShreddedKeys) != 0 || len(rec.Kept) != 1 {
+		t.Fatalf("shredded %v, kept %v; want the key in use kept", rec.ShreddedKeys, rec.Kept)
+	}
+	if _, err := NewKeys(fx.ring, "mk", fx.db).Identity(context.Background(), f.Row().KeyID()); err != nil {
+		t.Fatalf("the key in use went: %v", err)
+	}
+}
+
+// TestSweepWaitsForErase: a sweep while an erase runs deletes nothing.
+func TestSweepWaitsForErase(t *testing.T) {
+	fx := newFixture(t)
+	record(t, fx, "cam1", time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC), 5*time.Second)
+	fx.store.eraseMu.Lock()
+	rep, err := fx.store.Sweep(context.Background(), Policy{Retention: func(string) time.Duration { return time.Hour }, Reserve: -1})
+	fx.store.eraseMu.Unlock()
+	check(t, err)
+	if len(rep.Deleted) != 0 || len(segments(t, fx.db, catalog.SegmentFilter{})) == 0 {
+		t.Fatalf("a sweep during an erase deleted %d segments", len(rep.Deleted))
+	}
+}

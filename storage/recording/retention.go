@@ -54,6 +54,11 @@ type SweepReport struct {
 // p.Protected keeps; a day with kept footage keeps its key.
 func (s *Store) Sweep(ctx context.Context, p Policy) (SweepReport, error) {
 	rep := SweepReport{Free: -1}
+	if !s.eraseMu.TryLock() {
+		s.log().Info("retention sweep skipped: an erase is running")
+		return rep, nil
+	}
+	defer s.eraseMu.Unlock()
 	rows, err := s.DB.Segments(catalog.SegmentFilter{})
 	if err != nil {
 		return rep, err

@@ -46,10 +46,14 @@ type Store struct {
 
 	syncStats syncStats
 	// keyMu orders key changes: Create holds it shared from choosing a
-	// segment's key to cataloguing its row; EraseRange, and Sweep while it
-	// destroys keys, hold it alone, so neither sees a key without the row
-	// that needs it.
+	// segment's key to cataloguing its row; whoever destroys keys (Sweep,
+	// EraseRange) holds it alone while it checks that no row uses them,
+	// so no new segment is written to a destroyed key.
 	keyMu sync.RWMutex
+	// eraseMu lets one EraseRange or Sweep run at a time, so neither
+	// deletes what the other is re-keying. A Sweep during an erase is
+	// skipped; the next one runs.
+	eraseMu sync.Mutex
 	// sharedKeys makes Create write segments as Nightjar did before
 	// per-camera keys, to the day's shared key; tests set it.
 	sharedKeys bool
