@@ -140,6 +140,14 @@ func TestEraseCLI(t *testing.T) {
 		t.Fatalf("%s's footage does not verify after erasing %s (exit %d, %d segments): %s", cam2, cam1, code, len(left), stderr)
 	}
 
+	// The retention preview names the camera left; it keeps footage
+	// until the cap or reserve needs the space (no retention is set).
+	out, stderr, code = nightjarRun(t, bin, dir, "", "retention")
+	name2 := sim.Cameras()[1].Info().Name
+	if code != 0 || !strings.Contains(out, name2+": footage kept until the disk cap or reserve needs the space") {
+		t.Fatalf("retention: exit %d\n%s%s", code, out, stderr)
+	}
+
 	out, stderr, code = nightjarRun(t, bin, dir, "", "erase", "receipts", "--json")
 	var recs []catalog.Erasure
 	if code != 0 || json.Unmarshal([]byte(out), &recs) != nil || len(recs) != 1 || recs[0].ID != rec.ID {
