@@ -1,9 +1,11 @@
 package app
 
 import (
+	"strings"
 	"testing"
 	"time"
 
+	"nightjar/storage/catalog"
 	"nightjar/storage/recording"
 )
 
@@ -27,6 +29,26 @@ func TestRetentionLine(t *testing.T) {
 	} {
 		if got := retentionLine("Camsim 1", tc.c, now); got != tc.want {
 			t.Errorf("got  %q\nwant %q", got, tc.want)
+		}
+	}
+}
+
+func TestPrintPlanNamesWhatGoes(t *testing.T) {
+	t0 := time.Date(2026, 11, 17, 12, 0, 0, 0, time.UTC)
+	p := recording.ErasePlan{
+		Request:  recording.EraseRequest{CameraIDs: []string{"cam1"}, From: t0, To: t0.Add(48 * time.Hour)},
+		Segments: make([]catalog.Segment, 3), Cameras: []string{"cam1"}, Bytes: 3_100_000_000, Duration: 3 * time.Minute,
+		ErasedFrom: t0.Add(-time.Second), ErasedTo: t0.Add(48*time.Hour + time.Second),
+		WholeDays: []string{"2026-11-18"}, ShredKeys: []string{"2026-11-18/cam1"},
+		Bookmarks: []catalog.Bookmark{{ID: "bm1", CameraID: "cam1", From: t0, To: t0.Add(time.Minute), Note: "van at the gate", Protect: true}},
+	}
+	var b strings.Builder
+	printPlan(&b, p, map[string]string{"cam1": "Front door"})
+	out := b.String()
+	t.Log("\n" + out)
+	for _, want := range []string{"Front door (cam1)", "3 segments, 3m0s, 3.1 GB", "2026-11-18/cam1", `bm1 Front door (cam1)`, `"van at the gate" (protected)`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan does not say %q", want)
 		}
 	}
 }
