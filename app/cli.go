@@ -50,7 +50,7 @@ Commands:
                       list footage and gaps, check it for damage, decrypt a
                       time range to stdout as MPEG-TS, write the frame at a
                       moment as a PNG (frame --camera ID --at T --out F.png),
-                      or print a day's age key
+                      or print a day's age keys (key --day D [--camera ID])
   bookmarks add|list|remove
                       mark a stretch of a camera's footage with a note; a
                       bookmark keeps its footage from retention unless
@@ -61,6 +61,13 @@ Commands:
                       (nightjar masks add --camera ID --rect 0.6,0.1,0.3,0.4
                       --name Window --fill pixelate:16); push sends them to
                       the camera over ONVIF Media2; allow-lift on|off
+  erase --camera ID|--all --from T --to T [--reason TEXT] [--yes]
+                      erase a time range for a deletion request: shows what
+                      goes (footage, whole days whose keys are destroyed,
+                      bookmarks), asks, then erases and prints a receipt;
+                      'erase receipts' lists the erasure record
+  retention           say what retention, the disk cap and the reserve
+                      delete next, and when
   bench camsim        measure the simulator's CPU and memory
   bench live          measure the live wall against bare libmpv and mpv windows (needs X)
   bench record        measure recording against ffmpeg -c copy on the same streams
@@ -136,6 +143,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runBookmarks(g, rest[1:], stdout, stderr)
 	case "masks":
 		return runMasks(g, rest[1:], stdout, stderr)
+	case "erase":
+		return runErase(g, rest[1:], stdinConsole(), stdout, stderr)
+	case "retention":
+		return runRetention(g, rest[1:], stdout, stderr)
 	default:
 		return usageError(stderr, fmt.Sprintf("unknown command %q", cmd))
 	}

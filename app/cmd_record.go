@@ -22,7 +22,7 @@ import (
 
 const (
 	recordUsage     = "usage: nightjar record --camera ID [--duration D] [--segment D]"
-	recordingsUsage = "usage: nightjar recordings list|verify [--camera ID] [--from T] [--to T] [--json] | cat --camera ID [--from T] [--to T] | frame --camera ID --at T --out F.png | key --day YYYY-MM-DD"
+	recordingsUsage = "usage: nightjar recordings list|verify [--camera ID] [--from T] [--to T] [--json] | cat --camera ID [--from T] [--to T] | frame --camera ID --at T --out F.png | key --day YYYY-MM-DD [--camera ID]"
 )
 
 // runRecord is 'nightjar record': record one camera headless until the
@@ -185,13 +185,7 @@ func runRecordings(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	if sub == "key" {
-		id, err := store.Keys.Identity(ctx, *day)
-		if err != nil {
-			return fail(stderr, err, "Days deleted by retention cannot be decrypted by anyone.")
-		}
-		fmt.Fprintln(stderr, "nightjar: this key decrypts every camera's footage of", *day, "(UTC); keep it secret")
-		fmt.Fprintln(stdout, id.String())
-		return exitOK
+		return printDayKeys(ctx, a.DB, store, *day, *camID, stdout, stderr)
 	}
 	// Opening the recordings is a start-up: finish what a crash left.
 	if _, err := store.Recover(ctx); err != nil {
@@ -329,4 +323,60 @@ func catRecordings(ctx context.Context, store *recording.Store, rows []catalog.S
 		return exitError
 	}
 	return exitOK
+}
+
+// printDayKeys prints, one a line, the age identities that decrypt the
+// footage of day (UTC): each camera's own key of the day and the day's
+// shared key of older segments; with cameraID, only those its footage
+// uses. stderr names them.
+func printDayKeys(ctx context.Context, db *catalog.DB, store *recording.Store, day, cameraID string, stdout, stderr io.Writer) int {
+	ids, err := store.Keys.IDs()
+	if err != nil {
+		return fail(stderr, err, "")
+	}
+	var printed []string
+	for _, k := range ids {
+		if recording.DayOfKey(k) != day {
+			continue
+		}
+		if cameraID != "" && k != recording.KeyOf(day, cameraID) {
+			if k != day || !usesKey(db, cameraID, day) {
+				continue
+			}
+		}
+		id, err := store.Keys.Identity(ctx, k)
+		if err != nil {
+			return fail(stderr, err, "")
+		}
+		fmt.Fprintln(stdout, id.String())
+		printed = append(printed, k)
+	}
+	if len(printed) == 0 {
+		what := day
+		if cameraID != "" {
+			what = recording.KeyOf(day, cameraID)
+		}
+		return fail(stderr, fmt.Errorf("no key of %s: %w", what, recording.ErrShredded),
+			"Days deleted by retention or erased cannot be decrypted by anyone.")
+	}
+	fmt.Fprintf(stderr, "nightjar: these keys (%s) decrypt that footage of %s (UTC); keep them secret\n", strings.Join(printed, ", "), day)
+	return exitOK
+}
+
+// usesKey reports whether some footage of cameraID is on day's shared key.
+func usesKey(db *catalog.DB, cameraID, day string) bool {
+	start, err := time.Parse("2006-01-02", day)
+	if err != nil {
+		return false
+	}
+	rows, err := db.Segments(catalog.SegmentFilter{CameraID: cameraID, From: start, To: start.Add(24 * time.Hour)})
+	if err != nil {
+		return true // say more rather than less to the owner asking
+	}
+	for _, r := range rows {
+		if r.KeyID() == day {
+			return true
+		}
+	}
+	return false
 }

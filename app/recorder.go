@@ -336,13 +336,17 @@ func (r *recorders) loop() {
 }
 
 // policy reads the retention settings.
-func (r *recorders) policy() recording.Policy {
-	st, err := r.a.DB.Settings()
+func (r *recorders) policy() recording.Policy { return retentionPolicy(r.a.DB, r.log) }
+
+// retentionPolicy reads the retention settings: per-camera retention, the
+// cap and the reserve. Protected is left to the caller.
+func retentionPolicy(db *catalog.DB, log *slog.Logger) recording.Policy {
+	st, err := db.Settings()
 	if err != nil {
-		r.log.Warn("read settings; using defaults", "err", err)
+		log.Warn("read settings; using defaults", "err", err)
 	}
 	ret := map[string]time.Duration{}
-	if cams, err := r.a.DB.Cameras(); err == nil {
+	if cams, err := db.Cameras(); err == nil {
 		for _, c := range cams {
 			ret[c.ID] = c.Record.Retention
 		}

@@ -17,6 +17,12 @@
 // at schema 2. They are few (people make them), so Bookmarks reads them
 // all.
 //
+// Erasure receipts (Erasure: what an erase destroyed, when, by whom, why)
+// have their own bucket too, keyed by time and read newest first; they are
+// the local erasure record until the audit log exists. A segment row's
+// optional Key names its day key ("day/camera"); rows without it use the
+// day's shared key, so neither needs a migration.
+//
 // # Caveats
 //
 // The catalogue never holds a secret. Camera passwords and keys live in the

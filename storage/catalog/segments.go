@@ -35,16 +35,29 @@ type Segment struct {
 	CameraID string        `json:"camera"`
 	Start    time.Time     `json:"start"`
 	Duration time.Duration `json:"duration"`
-	Day      string        `json:"day"`  // UTC day whose key encrypts the file, 2006-01-02
-	File     string        `json:"file"` // relative to the recordings folder
-	State    string        `json:"state"`
-	Size     int64         `json:"size"`             // ciphertext bytes, set on close
-	SHA256   string        `json:"sha256,omitempty"` // of the ciphertext, set on close
-	Codec    string        `json:"codec,omitempty"`
-	Width    int           `json:"width,omitempty"`
-	Height   int           `json:"height,omitempty"`
-	Trigger  string        `json:"trigger,omitempty"` // continuous, schedule, event, manual
-	Problem  string        `json:"problem,omitempty"` // why it is damaged
+	Day      string        `json:"day"` // UTC day of Start, 2006-01-02, bound into the file
+	// Key names the day key that encrypts the file: "2006-01-02/<camera>"
+	// for segments written since keys are per camera and day. Empty means
+	// the day's shared key, named Day, which older segments use; see KeyID.
+	Key     string `json:"key,omitempty"`
+	File    string `json:"file"` // relative to the recordings folder
+	State   string `json:"state"`
+	Size    int64  `json:"size"`             // ciphertext bytes, set on close
+	SHA256  string `json:"sha256,omitempty"` // of the ciphertext, set on close
+	Codec   string `json:"codec,omitempty"`
+	Width   int    `json:"width,omitempty"`
+	Height  int    `json:"height,omitempty"`
+	Trigger string `json:"trigger,omitempty"` // continuous, schedule, event, manual
+	Problem string `json:"problem,omitempty"` // why it is damaged
+}
+
+// KeyID is the name of the day key that encrypts the file: Key, or Day
+// for a segment from before per-camera keys.
+func (s Segment) KeyID() string {
+	if s.Key != "" {
+		return s.Key
+	}
+	return s.Day
 }
 
 // End is Start plus Duration.
@@ -225,7 +238,8 @@ func migrateSegSpans(tx *bolt.Tx) error {
 	})
 }
 
-// PutDayKey stores the wrapped identity of a UTC day.
+// PutDayKey stores a wrapped day identity under its key id: a UTC day
+// (the shared key of older segments) or a day and camera, "2006-01-02/cam".
 func (db *DB) PutDayKey(day string, wrapped []byte) error {
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(bucketDayKeys)

@@ -2,10 +2,25 @@
 // segments.
 //
 // A segment is an MPEG-TS file encrypted with age to the X25519 recipient of
-// its UTC day. The day identities are kept in the catalogue wrapped with
+// its camera and UTC day, key id "2006-01-02/<camera>" (KeyOf, stored on
+// the row as Segment.Key). Segments written before keys were per camera use
+// the day's shared key, whose id is the day alone (Segment.KeyID falls
+// back to it). The identities are kept in the catalogue wrapped with
 // XChaCha20-Poly1305 under a master key that lives only in the OS keyring, so
-// deleting a day's wrapped identity makes its files unreadable
-// (crypto-shredding).
+// deleting a wrapped identity makes its files unreadable (crypto-shredding).
+//
+// Deletion: Sweep enforces retention, the cap and the reserve, then
+// destroys every key of a past day that no segment uses. PlanErase and
+// EraseRange erase a time range of some or all cameras for a deletion
+// request: rows and files go at once (a segment across a bound goes
+// whole), bookmarks in the range go with them, and on every UTC day the
+// range covers whole the erased cameras' keys are destroyed. A shared day
+// key still holding other cameras' footage is destroyed only after that
+// footage is re-encrypted to its own camera's key (new file, fsync, row
+// update, old file removed). A receipt goes into the catalogue's erasure
+// record. A segment being written is never erased; the plan says so.
+// PreviewRetention forecasts, as a pure function of the rows, what Sweep
+// deletes next and when.
 //
 // Write order: the catalogue row is stored as open before the file gets any
 // data; the file is written in age chunks, padded with MPEG-TS null packets
@@ -30,4 +45,7 @@
 //
 // Caveats: plaintext exists only in memory, but the operating system may
 // swap that memory out. The day of a segment is the UTC day of its start.
+// Erasing part of a day deletes its files but keeps the day's key, so a
+// copy of such a file made before the erase still opens with that key;
+// only whole days are crypto-shredded.
 package recording

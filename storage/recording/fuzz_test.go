@@ -58,7 +58,7 @@ func FuzzSegmentReader(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	id, _ := fx.store.Keys.Identity(context.Background(), row.Day)
+	id, _ := fx.store.Keys.Identity(context.Background(), row.KeyID())
 	want := expectOf(row)
 	want.size, want.sha256 = 0, "" // test the age and binding checks alone
 	f.Add(uint32(100), byte(1), uint32(0))

@@ -147,7 +147,7 @@ func (k *Keys) identity(ctx context.Context, day string, create bool) (*age.X255
 	case !errors.Is(err, catalog.ErrNotFound):
 		return nil, err
 	case !create:
-		return nil, fmt.Errorf("day %s: %w", day, ErrShredded)
+		return nil, fmt.Errorf("day key %s: %w", day, ErrShredded)
 	}
 	id, err := age.GenerateX25519Identity()
 	if err != nil {
@@ -164,6 +164,10 @@ func (k *Keys) identity(ctx context.Context, day string, create bool) (*age.X255
 	k.days[day] = id
 	return id, nil
 }
+
+// IDs lists the key ids that have an identity, in order: days (shared
+// keys of older segments) and "day/camera" keys.
+func (k *Keys) IDs() ([]string, error) { return k.db.DayKeys() }
 
 // Shred destroys the identity of day. Its files can never be read again.
 func (k *Keys) Shred(day string) error {

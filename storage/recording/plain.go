@@ -101,7 +101,7 @@ func (s *Store) OpenPlain(ctx context.Context, row catalog.Segment) (*Plain, err
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	id, err := s.Keys.Identity(ctx, row.Day)
+	id, err := s.Keys.Identity(ctx, row.KeyID())
 	if err != nil {
 		return nil, fmt.Errorf("open segment %s: %w", row.File, err)
 	}
@@ -187,6 +187,19 @@ func (s *Store) checkedBefore(k checkKey) bool {
 	return s.checked[k]
 }
 
+// forgetFile drops what the caches hold of rel: its hash checks and the
+// decrypted prefix of a file that was being written.
+func (s *Store) forgetFile(rel string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k := range s.checked {
+		if k.file == rel {
+			delete(s.checked, k)
+		}
+	}
+	delete(s.prefixes, rel)
+}
+
 // rememberCheck records a matching hash. The cache is small: a player
 // holds a window of segments, so the oldest entries are simply dropped.
 func (s *Store) rememberCheck(k checkKey) {
@@ -203,7 +216,7 @@ func (s *Store) rememberCheck(k checkKey) {
 // one, in memory; what the file holds in whole chunks is authentic and is
 // what this returns.
 func (s *Store) openGrowing(ctx context.Context, row catalog.Segment) (*Plain, error) {
-	id, err := s.Keys.Identity(ctx, row.Day)
+	id, err := s.Keys.Identity(ctx, row.KeyID())
 	if err != nil {
 		return nil, fmt.Errorf("open segment %s: %w", row.File, err)
 	}

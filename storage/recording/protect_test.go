@@ -97,7 +97,7 @@ func TestProtectedBookmarkSurvivesSweeps(t *testing.T) {
 	if left := segments(t, fx.db, catalog.SegmentFilter{}); len(left) != 0 || rep.Kept != 0 {
 		t.Fatalf("after the bookmark went: %d segments left, %d kept", len(left), rep.Kept)
 	}
-	if len(rep.Shredded) != 1 || rep.Shredded[0] != "2026-11-18" {
+	if len(rep.Shredded) != 1 || rep.Shredded[0] != "2026-11-18/cam1" {
 		t.Fatalf("shredded %v, want the bookmark's day", rep.Shredded)
 	}
 }

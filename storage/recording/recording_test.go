@@ -231,7 +231,7 @@ func TestNoKeyMaterialOnDisk(t *testing.T) {
 	if err != nil || len(raw) < 16 {
 		t.Fatalf("master key is not base64 key bytes (%d bytes): %v", len(raw), err)
 	}
-	id := identity(t, fx, "2026-11-20")
+	id := identity(t, fx, "2026-11-20/cam1")
 	secrets := [][]byte{[]byte(master), raw, []byte(id.String()), []byte("AGE-SECRET-KEY-")}
 	// Plaintext a segment file must not show: the start of the binding
 	// packet (a TS packet on PID 0x1FF0 with payload_unit_start set, then the
@@ -297,7 +297,7 @@ func TestRetentionShredsDays(t *testing.T) {
 		t.Fatalf("want footage on two days, got %v", days)
 	}
 	leftover := readAll(t, fx.store.Path(rows[0]))
-	id18 := identity(t, fx, "2026-11-18")
+	id18 := identity(t, fx, "2026-11-18/cam1")
 
 	policy := Policy{Retention: func(string) time.Duration { return 24 * time.Hour }, Reserve: -1}
 	sweep := time.Minute
@@ -316,13 +316,13 @@ func TestRetentionShredsDays(t *testing.T) {
 	if left := segments(t, fx.db, catalog.SegmentFilter{}); len(left) != 0 {
 		t.Fatalf("%d segments left after retention", len(left))
 	}
-	if _, err := fx.store.Keys.Identity(context.Background(), "2026-11-18"); !errors.Is(err, ErrShredded) {
+	if _, err := fx.store.Keys.Identity(context.Background(), "2026-11-18/cam1"); !errors.Is(err, ErrShredded) {
 		t.Fatalf("day key still there: %v", err)
 	}
 	// A copy of a file made before deletion is useless now: the day key is
 	// gone, and a fresh Keys (no cache) cannot get it back.
 	keys := NewKeys(fx.ring, "mk", fx.db)
-	if _, err := keys.Identity(context.Background(), "2026-11-18"); !errors.Is(err, ErrShredded) {
+	if _, err := keys.Identity(context.Background(), "2026-11-18/cam1"); !errors.Is(err, ErrShredded) {
 		t.Fatalf("fresh keys found the day key: %v", err)
 	}
 	// Only the identity held from before can open it, showing the file was

@@ -44,7 +44,7 @@ func crashedSegment(tb testing.TB, id *age.X25519Identity, d time.Duration, abor
 	if err != nil || len(rows) != 1 {
 		tb.Fatalf("want one segment, got %d: %v", len(rows), err)
 	}
-	dayID, err := fx.store.Keys.Identity(context.Background(), rows[0].Day)
+	dayID, err := fx.store.Keys.Identity(context.Background(), rows[0].KeyID())
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -54,6 +54,11 @@ type SweepReport struct {
 // p.Protected keeps; a day with kept footage keeps its key.
 func (s *Store) Sweep(ctx context.Context, p Policy) (SweepReport, error) {
 	rep := SweepReport{Free: -1}
+	if !s.eraseMu.TryLock() {
+		s.log().Info("retention sweep skipped: an erase is running")
+		return rep, nil
+	}
+	defer s.eraseMu.Unlock()
 	rows, err := s.DB.Segments(catalog.SegmentFilter{})
 	if err != nil {
 		return rep, err
@@ -144,19 +149,27 @@ func (s *Store) Sweep(ctx context.Context, p Policy) (SweepReport, error) {
 		}
 	}
 
-	shredded, err := s.shredEmptyDays(rows, gone, now)
+	shredded, err := s.shredEmptyDays(ctx, now)
 	rep.Shredded = shredded
 	return rep, err
 }
 
-// shredEmptyDays destroys the identity of every day before today that has no
-// segment left.
-func (s *Store) shredEmptyDays(rows []catalog.Segment, gone []bool, now time.Time) ([]string, error) {
+// shredEmptyDays destroys every day key (shared or per camera) of a day
+// before today that no segment uses. It reads the rows under keyMu, so a
+// key EraseRange just moved segments to is seen in use.
+func (s *Store) shredEmptyDays(ctx context.Context, now time.Time) ([]string, error) {
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.Segments(catalog.SegmentFilter{})
+	if err != nil {
+		return nil, err
+	}
 	used := map[string]bool{}
-	for i, r := range rows {
-		if !gone[i] {
-			used[r.Day] = true
-		}
+	for _, r := range rows {
+		used[r.KeyID()] = true
 	}
 	days, err := s.Keys.db.DayKeys()
 	if err != nil {
@@ -165,7 +178,7 @@ func (s *Store) shredEmptyDays(rows []catalog.Segment, gone []bool, now time.Tim
 	today := DayOf(now)
 	var out []string
 	for _, d := range days {
-		if d >= today || used[d] {
+		if DayOfKey(d) >= today || used[d] {
 			continue
 		}
 		if err := s.Keys.Shred(d); err != nil {
@@ -183,6 +196,7 @@ func (s *Store) deleteSegment(row catalog.Segment) error {
 	if err := s.DB.DeleteSegment(row.CameraID, row.Start); err != nil {
 		return fmt.Errorf("delete segment row: %w", err)
 	}
+	s.forgetFile(row.File)
 	if err := os.Remove(s.Path(row)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("delete segment file: %w", err)
 	}

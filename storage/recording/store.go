@@ -45,10 +45,22 @@ type Store struct {
 	FreeSpace func(dir string) (int64, error)
 
 	syncStats syncStats
-	mu        sync.Mutex
-	open      map[string]bool   // files being written
-	checked   map[checkKey]bool // files whose hash matched their row
-	prefixes  map[string]prefix // the last prefix read of each file being written
+	// keyMu orders key changes: Create holds it shared from choosing a
+	// segment's key to cataloguing its row; whoever destroys keys (Sweep,
+	// EraseRange) holds it alone while it checks that no row uses them,
+	// so no new segment is written to a destroyed key.
+	keyMu sync.RWMutex
+	// eraseMu lets one EraseRange or Sweep run at a time, so neither
+	// deletes what the other is re-keying. A Sweep during an erase is
+	// skipped; the next one runs.
+	eraseMu sync.Mutex
+	// sharedKeys makes Create write segments as Nightjar did before
+	// per-camera keys, to the day's shared key; tests set it.
+	sharedKeys bool
+	mu         sync.Mutex
+	open       map[string]bool   // files being written
+	checked    map[checkKey]bool // files whose hash matched their row
+	prefixes   map[string]prefix // the last prefix read of each file being written
 }
 
 func (s *Store) log() *slog.Logger {
@@ -99,6 +111,20 @@ func (s *Store) FsyncLatencies() []time.Duration { return s.syncStats.Latencies(
 // DayOf is the key day of a segment starting at t.
 func DayOf(t time.Time) string { return t.UTC().Format("2006-01-02") }
 
+// KeyOf is the id of the day key of cameraID's segments of day: each
+// camera has its own key per day, so erasing one camera's day destroys no
+// other camera's footage. Segments from before per-camera keys use the
+// day's shared key, whose id is the day alone (catalog.Segment.KeyID).
+func KeyOf(day, cameraID string) string { return day + "/" + cameraID }
+
+// DayOfKey is the day a key id belongs to.
+func DayOfKey(id string) string {
+	if day, _, ok := strings.Cut(id, "/"); ok {
+		return day
+	}
+	return id
+}
+
 // SegmentInfo describes the stream of a new segment.
 type SegmentInfo struct {
 	Codec         string
@@ -120,13 +146,19 @@ type SegmentFile struct {
 func (s *Store) Create(ctx context.Context, cameraID string, start time.Time, info SegmentInfo) (*SegmentFile, error) {
 	start = start.UTC()
 	day := DayOf(start)
-	rcpt, err := s.Keys.Recipient(ctx, day)
+	key, rowKey := KeyOf(day, cameraID), KeyOf(day, cameraID)
+	if s.sharedKeys {
+		key, rowKey = day, ""
+	}
+	s.keyMu.RLock()
+	defer s.keyMu.RUnlock()
+	rcpt, err := s.Keys.Recipient(ctx, key)
 	if err != nil {
 		return nil, err
 	}
 	rel := filepath.ToSlash(filepath.Join(safeName(cameraID), day, start.Format("20060102T150405.000000000Z")+".ts.age"))
 	row := catalog.Segment{
-		CameraID: cameraID, Start: start, Day: day, File: rel, State: catalog.SegmentOpen,
+		CameraID: cameraID, Start: start, Day: day, Key: rowKey, File: rel, State: catalog.SegmentOpen,
 		Codec: info.Codec, Width: info.Width, Height: info.Height, Trigger: info.Trigger,
 	}
 	if err := s.DB.PutSegment(row); err != nil {
@@ -234,7 +266,7 @@ func (s *Store) Recover(ctx context.Context) (RecoverReport, error) {
 			continue
 		}
 		path := filepath.Join(s.Dir, filepath.FromSlash(row.File))
-		id, err := s.Keys.Identity(ctx, row.Day)
+		id, err := s.Keys.Identity(ctx, row.KeyID())
 		if err != nil {
 			return rep, fmt.Errorf("recover %s: %w", row.File, err)
 		}
@@ -334,7 +366,7 @@ func (s *Store) Verify(ctx context.Context, row catalog.Segment) (Verified, erro
 	if row.State == catalog.SegmentOpen {
 		return Verified{}, damaged(row.File, "unfinished; it is recovered at the next start")
 	}
-	id, err := s.Keys.Identity(ctx, row.Day)
+	id, err := s.Keys.Identity(ctx, row.KeyID())
 	if err != nil {
 		return Verified{}, err
 	}
@@ -360,7 +392,7 @@ func (s *Store) WriteTo(ctx context.Context, row catalog.Segment, w io.Writer) e
 	if row.State == catalog.SegmentOpen || row.State == catalog.SegmentDamaged {
 		return damaged(row.File, "state is %s", row.State)
 	}
-	id, err := s.Keys.Identity(ctx, row.Day)
+	id, err := s.Keys.Identity(ctx, row.KeyID())
 	if err != nil {
 		return err
 	}
