@@ -81,7 +81,8 @@ func ProbeCamera(ctx context.Context, addr, user, pass string) (*onvif.ProbeResu
 // record in the catalogue and its password in the keyring. Nothing is
 // stored when any step fails.
 func (a *App) AddCamera(ctx context.Context, req AddRequest) (catalog.Camera, error) {
-	cam := catalog.Camera{ID: newCameraID(), Name: req.Name, Group: req.Group, Username: req.User, Added: time.Now().UTC()}
+	cam := catalog.Camera{ID: newCameraID(), Name: req.Name, Group: req.Group, Username: req.User, Added: time.Now().UTC(),
+		Record: catalog.RecordSettings{Retention: recommendedRetention}}
 	if strings.HasPrefix(strings.ToLower(req.Address), "rtsp://") || strings.HasPrefix(strings.ToLower(req.Address), "rtsps://") {
 		u, err := url.Parse(req.Address)
 		if err != nil || u.Host == "" {

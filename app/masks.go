@@ -11,6 +11,11 @@ import (
 	"nightjar/storage/catalog"
 )
 
+// recommendedRetention is what a new camera keeps: the few days that
+// regulators' guidance for CCTV names (the EDPB's video guidelines say
+// 72 hours); keeping longer asks for a reason.
+const recommendedRetention = 72 * time.Hour
+
 // Lift bounds.
 const (
 	// maxLift is the longest a liftable zone stays revealed.
