@@ -54,6 +54,8 @@ type App struct {
 	playback  playbackState
 	maskOnce  sync.Once
 	maskHub   *maskHub
+	thumbOnce sync.Once
+	thumbs    *thumbCache // the Playback page's thumbnails, in memory only
 
 	closersMu sync.Mutex // services started on first use register late
 	closers   []closer

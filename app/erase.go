@@ -31,7 +31,11 @@ func (a *App) EraseRange(ctx context.Context, req recording.EraseRequest) (recor
 	if req.By == "" {
 		req.By = bookmarkAuthor()
 	}
-	return a.recordingStore().EraseRange(ctx, req)
+	rec, err := a.recordingStore().EraseRange(ctx, req)
+	// Thumbnails of the range must go too; they are cheap to make again,
+	// so all of them go, erased or not, even when the erase failed part way.
+	a.thumbCache().clear()
+	return rec, err
 }
 
 // Erasures is the erasure record, newest first.

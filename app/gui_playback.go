@@ -25,7 +25,7 @@ type guiPlayback struct {
 }
 
 func newGUIPlayback(a *App) *guiPlayback {
-	g := &guiPlayback{a: a, thumbs: newThumbCache(512)}
+	g := &guiPlayback{a: a, thumbs: a.thumbCache()}
 	cams, err := a.DB.Cameras()
 	if err != nil {
 		a.Log.Error("list cameras for playback", "err", err)

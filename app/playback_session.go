@@ -123,6 +123,21 @@ type thumbEntry struct {
 	img image.Image
 }
 
+// thumbCache is the App's cache of thumbnails, made on first use; an
+// erase empties it.
+func (a *App) thumbCache() *thumbCache {
+	a.thumbOnce.Do(func() { a.thumbs = newThumbCache(512) })
+	return a.thumbs
+}
+
+// clear forgets every thumbnail.
+func (c *thumbCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.order.Init()
+	clear(c.items)
+}
+
 func newThumbCache(max int) *thumbCache {
 	return &thumbCache{max: max, order: list.New(), items: map[thumbKey]*list.Element{}}
 }
