@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"image"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"nightjar/player"
+	"nightjar/storage/catalog"
 )
 
 // Snapshot saves a PNG of a camera's main stream at full resolution in
@@ -20,27 +22,9 @@ import (
 // text chunks, and returns its path. The camera's privacy zones are
 // painted in, every one of them.
 func (a *App) Snapshot(ctx context.Context, id string) (string, error) {
-	cam, err := a.DB.Camera(id)
+	cam, img, err := a.grabFrame(ctx, id)
 	if err != nil {
 		return "", err
-	}
-	uri := cam.MainURI
-	if uri == "" {
-		uri = cam.SubURI
-	}
-	pass := ""
-	if cam.Username != "" {
-		if pass, err = a.cameraPassword(ctx, id); err != nil {
-			return "", err
-		}
-	}
-	full, err := a.streamURL(cam, uri, pass, "snapshot")
-	if err != nil {
-		return "", fmt.Errorf("camera %s: %w", cam.Name, err)
-	}
-	img, err := player.Snapshot(ctx, full, a.masks().live(id))
-	if err != nil {
-		return "", fmt.Errorf("snapshot of %s: %w", cam.Name, err)
 	}
 	now := time.Now()
 	var buf bytes.Buffer
@@ -64,6 +48,34 @@ func (a *App) Snapshot(ctx context.Context, id string) (string, error) {
 	}
 	a.Log.Info("snapshot saved", "camera", id, "path", path)
 	return path, nil
+}
+
+// grabFrame is a frame of camera id's main stream (its sub stream when it
+// has one only) at full resolution, with every zone painted in.
+func (a *App) grabFrame(ctx context.Context, id string) (catalog.Camera, *image.RGBA, error) {
+	cam, err := a.DB.Camera(id)
+	if err != nil {
+		return cam, nil, err
+	}
+	uri := cam.MainURI
+	if uri == "" {
+		uri = cam.SubURI
+	}
+	pass := ""
+	if cam.Username != "" {
+		if pass, err = a.cameraPassword(ctx, id); err != nil {
+			return cam, nil, err
+		}
+	}
+	full, err := a.streamURL(cam, uri, pass, "snapshot")
+	if err != nil {
+		return cam, nil, fmt.Errorf("camera %s: %w", cam.Name, err)
+	}
+	img, err := player.Snapshot(ctx, full, a.masks().live(id))
+	if err != nil {
+		return cam, nil, fmt.Errorf("snapshot of %s: %w", cam.Name, err)
+	}
+	return cam, img, nil
 }
 
 func safeName(s string) string {
