@@ -26,6 +26,7 @@ func (a *App) guiServices() ui.Services {
 		Storage:        s,
 		Keyring:        s,
 		Playback:       newGUIPlayback(a),
+		Privacy:        guiPrivacy{a},
 	}
 }
 

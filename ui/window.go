@@ -40,6 +40,9 @@ type Services struct {
 	// Playback serves the Playback page: timelines, players and
 	// bookmarks. Without it the page says playback is not available.
 	Playback PlaybackService
+	// Privacy serves the Privacy page's zones, retention and erasure.
+	// Without it the page shows only the keyring and password checks.
+	Privacy PrivacyService
 }
 
 // KeyringStatus is what the Privacy page needs to know about the OS
@@ -105,6 +108,7 @@ type MainWindow struct {
 	extraWalls     []*Wall       // second walls, for other monitors
 	wall           *Wall
 	playback       *playbackPage // nil without a PlaybackService
+	privacy        *privacyPage  // nil without a PrivacyService
 	cameras        *camerasView
 	warnings       *widget.Label
 	storage        *widget.Label
@@ -141,6 +145,9 @@ func NewMainWindow(a fyne.App, svc Services, cfg WindowConfig) *MainWindow {
 		}
 		if t.Text == PageSettings {
 			w.refreshStorage()
+		}
+		if t.Text == PagePrivacy && w.privacy != nil {
+			w.privacy.shown()
 		}
 		if w.playback != nil {
 			if t.Text == PagePlayback {
@@ -319,19 +326,20 @@ func (w *MainWindow) livePage() fyne.CanvasObject {
 	return page
 }
 
-func (w *MainWindow) privacyPage() fyne.CanvasObject {
-	intro := widget.NewLabel("Retention periods, masking zones, roles and default-password warnings will be set here. Nightjar keeps everything on this PC: no cloud, no telemetry.")
-	intro.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(
-		widget.NewLabelWithStyle(PagePrivacy, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		intro,
-		widget.NewSeparator(),
-		widget.NewLabelWithStyle("Secrets", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		w.keyringStatus,
-		widget.NewSeparator(),
-		widget.NewLabelWithStyle("Factory passwords", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		w.warnings,
-	)
+// now is the window's clock.
+func (w *MainWindow) now() time.Time {
+	if w.cfg.Now != nil {
+		return w.cfg.Now()
+	}
+	return time.Now()
+}
+
+// location is the time zone the window shows times in.
+func (w *MainWindow) location() *time.Location {
+	if w.cfg.Location != nil {
+		return w.cfg.Location
+	}
+	return time.Local
 }
 
 // showWarnings lists cameras still on a factory password.
