@@ -19,7 +19,7 @@ func (p *privacyPage) loadRetention() {
 		}
 		p.view = v
 		if v.Recommended > 0 {
-			p.recommended.SetText(fmt.Sprintf("Recommended: %s. Regulators' guidance for CCTV is to keep footage a few days; keeping it longer needs a reason.", formatRetention(v.Recommended)))
+			p.recommended.SetText(fmt.Sprintf("Recommended: %s. Regulators' guidance for CCTV is to keep footage a few days; keeping it longer needs a reason.", daysText(v.Recommended)))
 		}
 		var lines []string
 		for _, c := range v.Cameras {
@@ -72,7 +72,7 @@ func (p *privacyPage) saveKeep() {
 	}
 	reason := strings.TrimSpace(p.keepReason.Text)
 	if (keep == 0 || keep > rec) && reason == "" {
-		p.say("A reason is needed", fmt.Errorf("keeping footage longer than the recommended %s needs a reason: say why in the Reason field", formatRetention(rec)))
+		p.say("A reason is needed", fmt.Errorf("keeping footage longer than the recommended %s needs a reason: say why in the Reason field", daysText(rec)))
 		return
 	}
 	runAsync(privacyTimeout, func(ctx context.Context) (struct{}, error) {
@@ -174,6 +174,7 @@ func (p *privacyPage) askErase() {
 				}
 			}, p.mw.win)
 			d.SetConfirmText("Erase")
+			d.SetDismissText("Cancel")
 			d.SetConfirmImportance(widget.DangerImportance)
 			d.Show()
 		})
@@ -232,4 +233,15 @@ func (p *privacyPage) loadReceipts() {
 		}
 		p.receipts.SetText(strings.Join(lines, "\n"))
 	})
+}
+
+// daysText is a retention for a sentence: "3 days", "12 hours".
+func daysText(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		if n := int(d / (24 * time.Hour)); n != 1 {
+			return fmt.Sprintf("%d days", n)
+		}
+		return "1 day"
+	}
+	return fmt.Sprintf("%d hours", int(d/time.Hour))
 }

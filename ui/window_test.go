@@ -97,13 +97,22 @@ func (f *fakeServices) SetStorageLimits(ctx context.Context, limit, reserve int6
 	return nil
 }
 
-// findButton walks the object tree for a button with the given label.
+// findButton walks the object tree, into widgets' renderers too, for a
+// button with the given label.
 func findButton(o fyne.CanvasObject, label string) *widget.Button {
-	if b, ok := o.(*widget.Button); ok && b.Text == label {
-		return b
-	}
-	if c, ok := o.(*fyne.Container); ok {
-		for _, child := range c.Objects {
+	switch v := o.(type) {
+	case *widget.Button:
+		if v.Text == label {
+			return v
+		}
+	case *fyne.Container:
+		for _, child := range v.Objects {
+			if b := findButton(child, label); b != nil {
+				return b
+			}
+		}
+	case fyne.Widget:
+		for _, child := range test.WidgetRenderer(v).Objects() {
 			if b := findButton(child, label); b != nil {
 				return b
 			}
