@@ -34,7 +34,9 @@ func (f *fakePrivacy) Summary(ctx context.Context) (PrivacySummary, error) {
 	return PrivacySummary{Recorded: "2 of 2 cameras record, video only.", Kept: "Footage is kept 3 days, then deleted by itself.",
 		Encryption: "Every recording is encrypted.", Location: "Footage stays on this PC."}, nil
 }
-func (f *fakePrivacy) Zones(ctx context.Context, id string) ([]zones.Zone, error) { return f.zs[id], nil }
+func (f *fakePrivacy) Zones(ctx context.Context, id string) ([]zones.Zone, error) {
+	return f.zs[id], nil
+}
 func (f *fakePrivacy) SaveZones(ctx context.Context, id string, zs []zones.Zone) error {
 	f.saved = append(f.saved, zs)
 	f.zs[id] = zs
@@ -46,7 +48,9 @@ func (f *fakePrivacy) EditorFrame(ctx context.Context, id string) (*image.RGBA, 
 func (f *fakePrivacy) MaskSupport(ctx context.Context, id string) (MaskSupport, error) {
 	return MaskSupport{Supported: true, MaxMasks: 4, MaxPoints: 8, Note: "This camera can hold 4 masks of up to 8 points."}, nil
 }
-func (f *fakePrivacy) PushZones(ctx context.Context, id string) (string, error) { return "Pushed 1 zone.", nil }
+func (f *fakePrivacy) PushZones(ctx context.Context, id string) (string, error) {
+	return "Pushed 1 zone.", nil
+}
 func (f *fakePrivacy) Retention(ctx context.Context) (RetentionView, error) {
 	return RetentionView{Recommended: 72 * time.Hour, Used: 12e9, Free: 200e9, Reserve: 1e9, Cameras: []RetentionRow{
 		{CameraID: "0", Name: "Cam 1", Keep: 72 * time.Hour, Next: "footage older than 3 days; next deletion tonight 02:00, 3.1 GB"},
@@ -68,8 +72,8 @@ func (f *fakePrivacy) Erase(ctx context.Context, req EraseRequest) (EraseReceipt
 	return r, nil
 }
 func (f *fakePrivacy) Receipts(ctx context.Context) ([]EraseReceipt, error) { return f.receipts, nil }
-func (f *fakePrivacy) AllowLift(ctx context.Context) (bool, error)           { return f.allow, nil }
-func (f *fakePrivacy) SetAllowLift(ctx context.Context, on bool) error       { f.allow = on; return nil }
+func (f *fakePrivacy) AllowLift(ctx context.Context) (bool, error)          { return f.allow, nil }
+func (f *fakePrivacy) SetAllowLift(ctx context.Context, on bool) error      { f.allow = on; return nil }
 
 func newPrivacyWindow(t *testing.T, fp *fakePrivacy) *MainWindow {
 	t.Helper()
