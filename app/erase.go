@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"nightjar/internal/when"
 	"time"
 
 	"nightjar/storage/catalog"
@@ -140,15 +141,4 @@ func retentionLine(name string, c recording.CameraRetention, now time.Time) stri
 }
 
 // durationText is a retention for people: "7 days", "36 hours".
-func durationText(d time.Duration) string {
-	if d%(24*time.Hour) == 0 {
-		if n := int(d / (24 * time.Hour)); n != 1 {
-			return fmt.Sprintf("%d days", n)
-		}
-		return "1 day"
-	}
-	if d%time.Hour == 0 {
-		return fmt.Sprintf("%d hours", int(d/time.Hour))
-	}
-	return d.String()
-}
+func durationText(d time.Duration) string { return when.Span(d) }

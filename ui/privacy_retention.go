@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"nightjar/internal/when"
 	"strings"
 	"time"
 
@@ -236,12 +237,4 @@ func (p *privacyPage) loadReceipts() {
 }
 
 // daysText is a retention for a sentence: "3 days", "12 hours".
-func daysText(d time.Duration) string {
-	if d%(24*time.Hour) == 0 {
-		if n := int(d / (24 * time.Hour)); n != 1 {
-			return fmt.Sprintf("%d days", n)
-		}
-		return "1 day"
-	}
-	return fmt.Sprintf("%d hours", int(d/time.Hour))
-}
+func daysText(d time.Duration) string { return when.Span(d) }

@@ -44,3 +44,21 @@ func Parse(typed string, now time.Time, loc *time.Location) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("cannot read the time %q; use 2006-01-02 15:04, RFC 3339, an offset like -10m, or now", typed)
 }
+
+// Span says a length of time for a sentence: "3 days", "1 day",
+// "12 hours", "1 hour", else Go's form ("90m0s").
+func Span(d time.Duration) string {
+	plural := func(n int, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %ss", n, one)
+	}
+	switch {
+	case d > 0 && d%(24*time.Hour) == 0:
+		return plural(int(d/(24*time.Hour)), "day")
+	case d > 0 && d%time.Hour == 0:
+		return plural(int(d/time.Hour), "hour")
+	}
+	return d.String()
+}

@@ -52,3 +52,13 @@ func TestParseEmpty(t *testing.T) {
 		}
 	}
 }
+
+func TestSpan(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		72 * time.Hour: "3 days", 24 * time.Hour: "1 day", time.Hour: "1 hour", 12 * time.Hour: "12 hours", 90 * time.Minute: "1h30m0s",
+	} {
+		if got := Span(d); got != want {
+			t.Errorf("Span(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
