@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"nightjar/internal/when"
 	"time"
 
 	"nightjar/storage/catalog"
 	"nightjar/storage/recording"
+
+	"nightjar/internal/when"
 )
 
 // PlanErase says what EraseRange(ctx, req) would erase, changing nothing.

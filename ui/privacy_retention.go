@@ -3,12 +3,13 @@ package ui
 import (
 	"context"
 	"fmt"
-	"nightjar/internal/when"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
+	"nightjar/internal/when"
 )
 
 // loadRetention shows every camera's retention and what goes next.
