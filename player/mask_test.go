@@ -1,6 +1,7 @@
 package player
 
 import (
+	"context"
 	"image"
 	"image/color"
 	"testing"
@@ -117,6 +118,40 @@ func TestFitAspect(t *testing.T) {
 	} {
 		if got := fitAspect(tc.r, tc.w, tc.h); got != tc.want {
 			t.Errorf("fitAspect(%v, %d, %d) = %v, want %v", tc.r, tc.w, tc.h, got, tc.want)
+		}
+	}
+}
+
+// TestStillsCarryTheMask: Frame and Thumbnail, the pictures that leave
+// as files and timeline previews, have the zone painted at their own
+// resolution.
+func TestStillsCarryTheMask(t *testing.T) {
+	fs := newFootageServer(t)
+	piece := fs.piece(t, pieceFrames, pieceFrames)
+	red := color.RGBA{255, 0, 0, 255}
+	m := zones.NewMask([]zones.Zone{{Kind: zones.Permanent, Fill: zones.Fill{Color: red}, Points: zones.Rect(0.5, 0, 0.5, 0.5)}})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	at := wallOfFrame(pieceFrames + 30)
+	frame, err := Frame(ctx, []Piece{piece}, at, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	thumb, err := Thumbnail(ctx, piece, at, 160, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, img := range map[string]*image.RGBA{"frame": frame, "thumbnail": thumb} {
+		w, h := img.Rect.Dx(), img.Rect.Dy()
+		for y := 0; y < h/2; y++ {
+			for x := w / 2; x < w; x++ {
+				if img.RGBAAt(x, y) != red {
+					t.Fatalf("%s (%dx%d): pixel %d,%d in the zone is %v", name, w, h, x, y, img.RGBAAt(x, y))
+				}
+			}
+		}
+		if img.RGBAAt(w/4, h*3/4) == red {
+			t.Fatalf("%s: a pixel outside the zone is the fill", name)
 		}
 	}
 }
