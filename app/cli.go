@@ -76,7 +76,8 @@ Commands:
   version             print the version
   help                print this help
 
-Times (--from, --to, --at) are RFC 3339, 2006-01-02 15:04[:05] in local time,
+Times (--from, --to, --at) are RFC 3339, 2006-01-02 15:04[:05] in local time, a day word with a time
+(yesterday 18:00, tuesday 13:00, last fri 09:00),
 an offset from now such as -10m, or now.
 
 Nothing Nightjar records or stores leaves this PC.

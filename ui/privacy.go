@@ -106,8 +106,8 @@ func (p *privacyPage) build(checks []fyne.CanvasObject) fyne.CanvasObject {
 
 	p.eraseCam = widget.NewSelect(nil, nil)
 	p.eraseFrom, p.eraseTo, p.eraseReason = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	p.eraseFrom.SetPlaceHolder("2026-03-24 13:00")
-	p.eraseTo.SetPlaceHolder("2026-03-24 18:00")
+	p.eraseFrom.SetPlaceHolder("tuesday 13:00, or 2026-03-24 13:00")
+	p.eraseTo.SetPlaceHolder("tuesday 18:00")
 	p.eraseReason.SetPlaceHolder("Deletion request from …")
 	p.receipts = wrapped("")
 	eraseBtn := widget.NewButton("Erase…", p.askErase)

@@ -37,7 +37,7 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q) = %v, want %v", c.in, got.UTC(), c.want)
 		}
 	}
-	for _, bad := range []string{"", "yesterday", "2026-13-01 10:00", "25:00"} {
+	for _, bad := range []string{"", "the day before", "2026-13-01 10:00", "25:00"} {
 		if _, err := Parse(bad, now, loc); err == nil {
 			t.Errorf("Parse(%q) gave no error", bad)
 		}
@@ -59,6 +59,29 @@ func TestSpan(t *testing.T) {
 	} {
 		if got := Span(d); got != want {
 			t.Errorf("Span(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestDayWords(t *testing.T) {
+	loc := time.UTC
+	now := time.Date(2026, 12, 2, 10, 0, 0, 0, loc) // a Wednesday
+	for typed, want := range map[string]time.Time{
+		"tuesday 13:00":      time.Date(2026, 12, 1, 13, 0, 0, 0, loc),
+		"last Tue 13:00":     time.Date(2026, 12, 1, 13, 0, 0, 0, loc),
+		"wednesday 09:30":    time.Date(2026, 11, 25, 9, 30, 0, 0, loc),
+		"thu":                time.Date(2026, 11, 26, 0, 0, 0, 0, loc),
+		"yesterday 18:00:05": time.Date(2026, 12, 1, 18, 0, 5, 0, loc),
+		"today 08:00":        time.Date(2026, 12, 2, 8, 0, 0, 0, loc),
+	} {
+		got, err := Parse(typed, now, loc)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("Parse(%q) = %v, %v; want %v", typed, got, err, want)
+		}
+	}
+	for _, bad := range []string{"tuesday noon", "last", "someday 13:00", "tue 13:00 extra"} {
+		if _, err := Parse(bad, now, loc); err == nil {
+			t.Errorf("Parse(%q) took it", bad)
 		}
 	}
 }
