@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"image"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"nightjar/internal/zones"
 	"nightjar/storage/catalog"
+	"nightjar/storage/recording"
 )
 
 // fakeCameras is the hub's catalogue: cameras by id.
@@ -197,4 +199,27 @@ func zoneNames(m *zones.Mask) []string {
 		out = append(out, z.Name)
 	}
 	return out
+}
+
+func TestEraseEmptiesTheThumbnailCache(t *testing.T) {
+	a, err := Open(globalFlags{dataDir: t.TempDir(), logLevel: "error"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.DB.PutCamera(catalog.Camera{ID: "cam1", Name: "Till"}); err != nil {
+		t.Fatal(err)
+	}
+	k := thumbKey{url: "/tok/seg/cam1/1.ts", at: time.Now(), width: 160}
+	a.thumbCache().put(k, image.NewRGBA(image.Rect(0, 0, 1, 1)))
+	if _, ok := a.thumbCache().get(k); !ok {
+		t.Fatal("the thumbnail was not cached")
+	}
+	if _, err := a.EraseRange(context.Background(), recording.EraseRequest{CameraIDs: []string{"cam1"},
+		From: time.Now().Add(-time.Hour), To: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := a.thumbCache().get(k); ok {
+		t.Fatal("a thumbnail is still cached after the erase")
+	}
 }
