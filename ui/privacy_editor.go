@@ -97,7 +97,7 @@ func newZoneEditor(p *privacyPage, id, name string, zs []zones.Zone) *zoneEditor
 		labels[i] = c.label
 	}
 	z.fill = widget.NewSelect(labels, func(string) { z.formChanged() })
-	z.status = wrapped("Drag to draw a rectangle, or tap the corners of a polygon and tap its first corner to close it. Drag a zone or a corner to move it.")
+	z.status = wrapped("Drag to draw a rectangle, or tap the corners of a polygon and tap its first corner, double-tap the last or press Enter to close it. Drag a zone or a corner to move it.")
 	kinds := wrapped("Permanent: never shown in Nightjar. Liftable: can be revealed in playback, for one camera, for a while, with a reason, by someone allowed to.")
 	bar := container.NewHBox(z.tools,
 		widget.NewButton("Close polygon", z.ed.ClosePolygon),

@@ -306,3 +306,33 @@ func TestRetentionAboveTheRecommendationNeedsAReason(t *testing.T) {
 		t.Fatalf("2 days (below the recommendation) without a reason: %+v", fp.keeps)
 	}
 }
+
+func TestMaskEditorDoubleTapClosesAPolygon(t *testing.T) {
+	e, _ := newTestEditor(t, nil)
+	e.setTool(toolPolygon)
+	for _, p := range []fyne.Position{{X: 160, Y: 18}, {X: 288, Y: 90}, {X: 160, Y: 162}} {
+		test.TapAt(e, p)
+	}
+	// test.DoubleTap taps at (1, 1): the polygon's fourth corner.
+	test.DoubleTap(e)
+	if len(e.zs) != 1 || len(e.draft) != 0 {
+		t.Fatalf("a double tap did not close the polygon: zones %+v, draft %v", e.zs, e.draft)
+	}
+	want := []zones.Point{{X: 0.5, Y: 0.1}, {X: 0.9, Y: 0.5}, {X: 0.5, Y: 0.9}, {X: 1.0 / 320, Y: 1.0 / 180}}
+	if got := e.zs[0].Points; len(got) != len(want) {
+		t.Fatalf("the polygon has corners %v, want %v", got, want)
+	}
+	for i, p := range e.zs[0].Points {
+		if !near(p, want[i]) {
+			t.Fatalf("corner %d = %v, want %v", i, p, want[i])
+		}
+	}
+	// A double tap on the last corner closes without doubling it.
+	for _, p := range []fyne.Position{{X: 20, Y: 20}, {X: 100, Y: 20}, {X: 100, Y: 60}} {
+		test.TapAt(e, p)
+	}
+	e.DoubleTapped(&fyne.PointEvent{Position: fyne.NewPos(101, 61)})
+	if len(e.zs) != 2 || len(e.zs[1].Points) != 3 {
+		t.Fatalf("a double tap on the last corner: zones %+v", e.zs)
+	}
+}
