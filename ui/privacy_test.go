@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -334,5 +335,37 @@ func TestMaskEditorDoubleTapClosesAPolygon(t *testing.T) {
 	e.DoubleTapped(&fyne.PointEvent{Position: fyne.NewPos(101, 61)})
 	if len(e.zs) != 2 || len(e.zs[1].Points) != 3 {
 		t.Fatalf("a double tap on the last corner: zones %+v", e.zs)
+	}
+}
+
+// TestZoneEditorKeys: in the editor's window Enter closes a polygon,
+// Delete removes the selected zone and Ctrl+Z brings it back.
+func TestZoneEditorKeys(t *testing.T) {
+	fp := newFakePrivacy()
+	w := newPrivacyWindow(t, fp)
+	z := newZoneEditor(w.privacy, "0", "Cam 1", fp.zs["0"])
+	z.win.SetPadded(false)
+	z.win.Resize(fyne.NewSize(1100, 640))
+	c := z.win.Canvas()
+	key := func(k fyne.KeyName) { c.OnTypedKey()(&fyne.KeyEvent{Name: k}) }
+	z.ed.setTool(toolPolygon)
+	for _, p := range []fyne.Position{{X: 10, Y: 10}, {X: 100, Y: 10}, {X: 60, Y: 80}} {
+		test.TapAt(z.ed, p)
+	}
+	key(fyne.KeyReturn)
+	if len(z.ed.zs) != 2 || z.ed.selected != 1 {
+		t.Fatalf("Enter did not close the polygon: %+v", z.ed.zs)
+	}
+	key(fyne.KeyDelete)
+	if len(z.ed.zs) != 1 || z.ed.zs[0].Name != "Street" {
+		t.Fatalf("Delete left %+v", z.ed.zs)
+	}
+	sh, ok := c.(fyne.Shortcutable)
+	if !ok {
+		t.Fatal("the test canvas takes no shortcuts")
+	}
+	sh.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault})
+	if len(z.ed.zs) != 2 || len(z.ed.zs[1].Points) != 3 {
+		t.Fatalf("Ctrl+Z did not bring the polygon back: %+v", z.ed.zs)
 	}
 }
