@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -367,5 +368,31 @@ func TestZoneEditorKeys(t *testing.T) {
 	sh.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault})
 	if len(z.ed.zs) != 2 || len(z.ed.zs[1].Points) != 3 {
 		t.Fatalf("Ctrl+Z did not bring the polygon back: %+v", z.ed.zs)
+	}
+}
+
+// TestZoneEditorSaveValidatesFirst: a zone of no area is refused with
+// zones.ValidateAll's reason and nothing is saved; fixed, the zones are
+// saved, an unnamed one as "Zone N".
+func TestZoneEditorSaveValidatesFirst(t *testing.T) {
+	fp := newFakePrivacy()
+	w := newPrivacyWindow(t, fp)
+	w.privacy.maskCam.SetSelected("Cam 1")
+	flat := zones.Zone{Kind: zones.Permanent, Fill: zones.Black, Points: []zones.Point{{X: 0.1, Y: 0.1}, {X: 0.5, Y: 0.1}, {X: 0.9, Y: 0.1}}}
+	z := newZoneEditor(w.privacy, "0", "Cam 1", append(slices.Clone(fp.zs["0"]), flat))
+	z.save()
+	if len(fp.saved) != 0 {
+		t.Fatalf("a zone of no area was saved: %+v", fp.saved)
+	}
+	if !strings.Contains(z.status.Text, "Not saved") || !strings.Contains(z.status.Text, zones.ErrEmptyArea.Error()) {
+		t.Fatalf("the editor says %q, not why it did not save", z.status.Text)
+	}
+	z.ed.zs[1].Points[1] = zones.Point{X: 0.5, Y: 0.6}
+	z.save()
+	if len(fp.saved) != 1 || len(fp.saved[0]) != 2 || fp.saved[0][0].Name != "Street" || fp.saved[0][1].Name != "Zone 2" {
+		t.Fatalf("saved %+v", fp.saved)
+	}
+	if !strings.Contains(w.privacy.zoneList.Text, "Zone 2") {
+		t.Fatalf("the page's zone list did not reload: %q", w.privacy.zoneList.Text)
 	}
 }
