@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"image"
+	"image/color"
 	"math"
 	"slices"
 	"strings"
@@ -394,5 +395,31 @@ func TestZoneEditorSaveValidatesFirst(t *testing.T) {
 	}
 	if !strings.Contains(w.privacy.zoneList.Text, "Zone 2") {
 		t.Fatalf("the page's zone list did not reload: %q", w.privacy.zoneList.Text)
+	}
+}
+
+// TestZoneEditorKeepsAFillNotInTheList: a zone filled with a colour the
+// form does not offer (set with 'nightjar masks add --fill') keeps it
+// when its name is edited after another zone was selected.
+func TestZoneEditorKeepsAFillNotInTheList(t *testing.T) {
+	fp := newFakePrivacy()
+	w := newPrivacyWindow(t, fp)
+	red := zones.Fill{Color: color.RGBA{0xff, 0, 0, 0xff}}
+	z := newZoneEditor(w.privacy, "0", "Cam 1", append(slices.Clone(fp.zs["0"]),
+		zones.Zone{Name: "Window", Kind: zones.Permanent, Fill: red, Points: zones.Rect(0.1, 0.1, 0.2, 0.2)}))
+	test.TapAt(z.ed, z.ed.toWidget(zones.Point{X: 0.5, Y: 0.8}))
+	if z.ed.selected != 0 || z.fill.Selected != "Pixelate, 16 px blocks" {
+		t.Fatalf("selected %d with fill %q", z.ed.selected, z.fill.Selected)
+	}
+	test.TapAt(z.ed, z.ed.toWidget(zones.Point{X: 0.2, Y: 0.2}))
+	if z.ed.selected != 1 {
+		t.Fatalf("selected %d, want the window", z.ed.selected)
+	}
+	if z.fill.Selected != red.String() {
+		t.Fatalf("the form shows the fill %q, want %q", z.fill.Selected, red.String())
+	}
+	z.name.SetText("Neighbour's window")
+	if got := z.ed.zs[1]; got.Name != "Neighbour's window" || got.Fill != red {
+		t.Fatalf("after a name edit the zone is %+v, want its red fill kept", got)
 	}
 }
