@@ -35,4 +35,15 @@
 // timeline.go and timeline_render.go (the widget and its renderer) and
 // timeline_math.go (zoom, pan, x and time, and ticks in local time that
 // stay right on 23- and 25-hour days; Fyne-free).
+//
+// The Privacy page consumes PrivacyService (privacy_service.go):
+// privacy.go (the summary, masking zones, the camera push, the lifting
+// switch and the page's checks), privacy_retention.go (keep-days with a
+// reason above the recommendation, the preview lines, erase now with its
+// confirmation and the erasure record), privacy_editor.go (the mask
+// editor's window: tools, the selected zone's form, Ctrl+Z, Delete,
+// Enter, save after zones.ValidateAll), and mask_editor.go with
+// mask_editor_polygon.go (the widget: zones in normalized coordinates of
+// the frame, drawn as outlines over the picture that already shows the
+// saved zones painted; undo keeps every change).
 package ui

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -35,6 +36,20 @@ func fillLabel(f zones.Fill) string {
 		}
 	}
 	return f.String()
+}
+
+// fillLabels are the fill choices, and f's own label after them when
+// the list lacks it (a colour set with 'nightjar masks add --fill'), so
+// the form can show it and editing the zone keeps it.
+func fillLabels(f zones.Fill) []string {
+	labels := make([]string, 0, len(fillChoices)+1)
+	for _, c := range fillChoices {
+		labels = append(labels, c.label)
+	}
+	if l := fillLabel(f); !slices.Contains(labels, l) {
+		labels = append(labels, l)
+	}
+	return labels
 }
 
 // zoneEditor is the mask editor's window: the picture with its zones,
@@ -92,12 +107,8 @@ func newZoneEditor(p *privacyPage, id, name string, zs []zones.Zone) *zoneEditor
 	z.name = widget.NewEntry()
 	z.name.OnChanged = func(string) { z.formChanged() }
 	z.kind = widget.NewSelect([]string{string(zones.Permanent), string(zones.Liftable)}, func(string) { z.formChanged() })
-	labels := make([]string, len(fillChoices))
-	for i, c := range fillChoices {
-		labels[i] = c.label
-	}
-	z.fill = widget.NewSelect(labels, func(string) { z.formChanged() })
-	z.status = wrapped("Drag to draw a rectangle, or tap the corners of a polygon and tap its first corner to close it. Drag a zone or a corner to move it.")
+	z.fill = widget.NewSelect(fillLabels(zones.Black), func(string) { z.formChanged() })
+	z.status = wrapped("Drag to draw a rectangle, or tap the corners of a polygon and tap its first corner, double-tap the last or press Enter to close it. Drag a zone or a corner to move it.")
 	kinds := wrapped("Permanent: never shown in Nightjar. Liftable: can be revealed in playback, for one camera, for a while, with a reason, by someone allowed to.")
 	bar := container.NewHBox(z.tools,
 		widget.NewButton("Close polygon", z.ed.ClosePolygon),
@@ -156,6 +167,7 @@ func (z *zoneEditor) showSelection() {
 	z.fill.Enable()
 	z.name.SetText(zn.Name)
 	z.kind.SetSelected(string(zn.Kind))
+	z.fill.SetOptions(fillLabels(zn.Fill))
 	z.fill.SetSelected(fillLabel(zn.Fill))
 }
 

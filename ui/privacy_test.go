@@ -3,12 +3,15 @@ package ui
 import (
 	"context"
 	"image"
+	"image/color"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -304,5 +307,119 @@ func TestRetentionAboveTheRecommendationNeedsAReason(t *testing.T) {
 	p.saveKeep()
 	if len(fp.keeps) != 2 || fp.keeps[1].Keep != 48*time.Hour {
 		t.Fatalf("2 days (below the recommendation) without a reason: %+v", fp.keeps)
+	}
+}
+
+func TestMaskEditorDoubleTapClosesAPolygon(t *testing.T) {
+	e, _ := newTestEditor(t, nil)
+	e.setTool(toolPolygon)
+	for _, p := range []fyne.Position{{X: 160, Y: 18}, {X: 288, Y: 90}, {X: 160, Y: 162}} {
+		test.TapAt(e, p)
+	}
+	// test.DoubleTap taps at (1, 1): the polygon's fourth corner.
+	test.DoubleTap(e)
+	if len(e.zs) != 1 || len(e.draft) != 0 {
+		t.Fatalf("a double tap did not close the polygon: zones %+v, draft %v", e.zs, e.draft)
+	}
+	want := []zones.Point{{X: 0.5, Y: 0.1}, {X: 0.9, Y: 0.5}, {X: 0.5, Y: 0.9}, {X: 1.0 / 320, Y: 1.0 / 180}}
+	if got := e.zs[0].Points; len(got) != len(want) {
+		t.Fatalf("the polygon has corners %v, want %v", got, want)
+	}
+	for i, p := range e.zs[0].Points {
+		if !near(p, want[i]) {
+			t.Fatalf("corner %d = %v, want %v", i, p, want[i])
+		}
+	}
+	// A double tap on the last corner closes without doubling it.
+	for _, p := range []fyne.Position{{X: 20, Y: 20}, {X: 100, Y: 20}, {X: 100, Y: 60}} {
+		test.TapAt(e, p)
+	}
+	e.DoubleTapped(&fyne.PointEvent{Position: fyne.NewPos(101, 61)})
+	if len(e.zs) != 2 || len(e.zs[1].Points) != 3 {
+		t.Fatalf("a double tap on the last corner: zones %+v", e.zs)
+	}
+}
+
+// TestZoneEditorKeys: in the editor's window Enter closes a polygon,
+// Delete removes the selected zone and Ctrl+Z brings it back.
+func TestZoneEditorKeys(t *testing.T) {
+	fp := newFakePrivacy()
+	w := newPrivacyWindow(t, fp)
+	z := newZoneEditor(w.privacy, "0", "Cam 1", fp.zs["0"])
+	z.win.SetPadded(false)
+	z.win.Resize(fyne.NewSize(1100, 640))
+	c := z.win.Canvas()
+	key := func(k fyne.KeyName) { c.OnTypedKey()(&fyne.KeyEvent{Name: k}) }
+	z.ed.setTool(toolPolygon)
+	for _, p := range []fyne.Position{{X: 10, Y: 10}, {X: 100, Y: 10}, {X: 60, Y: 80}} {
+		test.TapAt(z.ed, p)
+	}
+	key(fyne.KeyReturn)
+	if len(z.ed.zs) != 2 || z.ed.selected != 1 {
+		t.Fatalf("Enter did not close the polygon: %+v", z.ed.zs)
+	}
+	key(fyne.KeyDelete)
+	if len(z.ed.zs) != 1 || z.ed.zs[0].Name != "Street" {
+		t.Fatalf("Delete left %+v", z.ed.zs)
+	}
+	sh, ok := c.(fyne.Shortcutable)
+	if !ok {
+		t.Fatal("the test canvas takes no shortcuts")
+	}
+	sh.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault})
+	if len(z.ed.zs) != 2 || len(z.ed.zs[1].Points) != 3 {
+		t.Fatalf("Ctrl+Z did not bring the polygon back: %+v", z.ed.zs)
+	}
+}
+
+// TestZoneEditorSaveValidatesFirst: a zone of no area is refused with
+// zones.ValidateAll's reason and nothing is saved; fixed, the zones are
+// saved, an unnamed one as "Zone N".
+func TestZoneEditorSaveValidatesFirst(t *testing.T) {
+	fp := newFakePrivacy()
+	w := newPrivacyWindow(t, fp)
+	w.privacy.maskCam.SetSelected("Cam 1")
+	flat := zones.Zone{Kind: zones.Permanent, Fill: zones.Black, Points: []zones.Point{{X: 0.1, Y: 0.1}, {X: 0.5, Y: 0.1}, {X: 0.9, Y: 0.1}}}
+	z := newZoneEditor(w.privacy, "0", "Cam 1", append(slices.Clone(fp.zs["0"]), flat))
+	z.save()
+	if len(fp.saved) != 0 {
+		t.Fatalf("a zone of no area was saved: %+v", fp.saved)
+	}
+	if !strings.Contains(z.status.Text, "Not saved") || !strings.Contains(z.status.Text, zones.ErrEmptyArea.Error()) {
+		t.Fatalf("the editor says %q, not why it did not save", z.status.Text)
+	}
+	z.ed.zs[1].Points[1] = zones.Point{X: 0.5, Y: 0.6}
+	z.save()
+	if len(fp.saved) != 1 || len(fp.saved[0]) != 2 || fp.saved[0][0].Name != "Street" || fp.saved[0][1].Name != "Zone 2" {
+		t.Fatalf("saved %+v", fp.saved)
+	}
+	if !strings.Contains(w.privacy.zoneList.Text, "Zone 2") {
+		t.Fatalf("the page's zone list did not reload: %q", w.privacy.zoneList.Text)
+	}
+}
+
+// TestZoneEditorKeepsAFillNotInTheList: a zone filled with a colour the
+// form does not offer (set with 'nightjar masks add --fill') keeps it
+// when its name is edited after another zone was selected.
+func TestZoneEditorKeepsAFillNotInTheList(t *testing.T) {
+	fp := newFakePrivacy()
+	w := newPrivacyWindow(t, fp)
+	red := zones.Fill{Color: color.RGBA{0xff, 0, 0, 0xff}}
+	z := newZoneEditor(w.privacy, "0", "Cam 1", append(slices.Clone(fp.zs["0"]),
+		zones.Zone{Name: "Window", Kind: zones.Permanent, Fill: red, Points: zones.Rect(0.1, 0.1, 0.2, 0.2)}))
+	test.TapAt(z.ed, z.ed.toWidget(zones.Point{X: 0.5, Y: 0.8}))
+	if z.ed.selected != 0 || z.fill.Selected != "Pixelate, 16 px blocks" {
+		t.Fatalf("selected %d with fill %q", z.ed.selected, z.fill.Selected)
+	}
+	test.TapAt(z.ed, z.ed.toWidget(zones.Point{X: 0.2, Y: 0.2}))
+	if z.ed.selected != 1 {
+		t.Fatalf("selected %d, want the window", z.ed.selected)
+	}
+	if z.fill.Selected != red.String() {
+		t.Fatalf("the form shows the fill %q, want %q", z.fill.Selected, red.String())
+	}
+	z.name.SetText("Neighbour's window")
+	if got := z.ed.zs[1]; got.Name != "Neighbour's window" || got.Fill != red {
+		t.Fatalf("after a name edit the zone is %+v, want its red fill kept", got)
 	}
 }
