@@ -122,7 +122,7 @@ func TestCLIBookmarksBadInput(t *testing.T) {
 		{[]string{}, 2, "missing add, list or remove"},
 		{[]string{"edit"}, 2, `unknown action "edit"`},
 		{[]string{"add", "--camera", "cam-1", "--from", "-10m"}, 2, "add needs --camera, --from and --to"},
-		{[]string{"add", "--camera", "cam-1", "--from", "yesterday", "--to", "now"}, 2, `cannot read the time "yesterday"`},
+		{[]string{"add", "--camera", "cam-1", "--from", "the day before", "--to", "now"}, 2, `cannot read the time "the day before"`},
 		{[]string{"add", "--camera", "cam-1", "--from", "now", "--to", "-1m"}, 1, "before it starts"},
 		{[]string{"add", "--camera", "cam-9", "--from", "-1m", "--to", "now"}, 1, `no camera "cam-9"`},
 		{[]string{"add", "--camera", "cam-1", "--from", "-1m", "--to", "now", "--note", strings.Repeat("x", catalog.MaxNoteLen+1)}, 1, "at most 2000"},
