@@ -58,6 +58,15 @@ func TestMasksAgainstCamsim(t *testing.T) {
 	if n := len(cam.Masks()); n != 0 {
 		t.Fatalf("%d masks left after delete", n)
 	}
+	for i := range 4 {
+		if _, err := c.CreateMask(ctx, Mask{ConfigurationToken: vsc, Polygon: sq, Type: "Pixelated", Enabled: true}); err != nil {
+			t.Fatalf("mask %d: %v", i+1, err)
+		}
+	}
+	_, err = c.CreateMask(ctx, Mask{ConfigurationToken: vsc, Polygon: sq, Type: "Pixelated", Enabled: true})
+	if err == nil || !strings.Contains(err.Error(), "too many masks") {
+		t.Fatalf("fifth mask: got %v, want a too-many-masks fault", err)
+	}
 }
 
 func TestMasksNoMedia2(t *testing.T) {
