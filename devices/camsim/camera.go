@@ -47,6 +47,7 @@ type Camera struct {
 	ev           *eventState
 	marker       markerState
 	sends        sendLog
+	masks        maskState
 }
 
 func newCamera(s *Sim, i int, ptz bool) (*Camera, error) {

@@ -26,4 +26,10 @@
 // SetMarkerAt's moments are on the host's clock, on the frames' timeline as
 // the RTP timestamps give it, so a feeder running late on a loaded machine
 // does not move them.
+//
+// A Media2 service (listed in GetServices) keeps privacy masks per camera
+// in memory: GetMaskOptions (SetMaskLimits; by default 4 masks of at most 8
+// points, Color and Pixelated), GetMasks, CreateMask (too many masks or
+// points is a SOAP fault saying so) and DeleteMask. Tests read them with
+// Masks. The masks are not painted into the video.
 package camsim

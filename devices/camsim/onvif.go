@@ -191,6 +191,9 @@ func (c *Camera) dispatch(op string, req *node, r *http.Request) (string, *soapF
 	case "GetVideoEncoderConfiguration":
 		return c.getVideoEncoderConfiguration(req)
 	}
+	if body, f, ok := c.dispatchMedia2(op, req); ok {
+		return body, f
+	}
 	// GetServiceCapabilities exists in every service: the path decides.
 	isPTZPath := strings.Contains(r.URL.Path, "ptz")
 	if !isPTZPath {

@@ -46,6 +46,7 @@ func (c *Camera) getServices() string {
 		{"http://www.onvif.org/ver10/device/wsdl", "device_service"},
 		{"http://www.onvif.org/ver10/media/wsdl", "media_service"},
 		{"http://www.onvif.org/ver10/events/wsdl", "events_service"},
+		{media2NS, "media2_service"},
 	}
 	if c.hasPTZ {
 		list = append(list, svc{"http://www.onvif.org/ver20/ptz/wsdl", "ptz_service"})

@@ -28,5 +28,13 @@
 // the UI; a token that would need changing is refused instead. SetPassword
 // keeps the user's level or fails; it never guesses one.
 //
+// Privacy masks use the Media2 service (found with GetServices, since
+// GetCapabilities does not list it): MaskOptions, Masks, CreateMask and
+// DeleteMask on a profile's video source configuration (Profile.
+// VideoSource). No Media2 service, or an ActionNotSupported fault, is
+// ErrNotSupported. Mask polygons are in ONVIF normalized coordinates: x
+// from -1 (left) to 1 (right), y from -1 (bottom) to 1 (top), so y points
+// up, unlike image rows.
+//
 // Passwords are never logged and never part of an error.
 package onvif

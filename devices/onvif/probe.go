@@ -28,6 +28,8 @@ type Profile struct {
 	BitrateKbps   int
 	StreamURI     string // without userinfo, on the device's host; "" when the camera's was refused
 	PTZ           bool   // has a PTZ configuration
+	// VideoSource is the video source configuration's token (for masks).
+	VideoSource string `json:",omitempty"`
 }
 
 // Services are the service addresses the device reported.
@@ -204,6 +206,7 @@ func (c *Client) Profiles(ctx context.Context) ([]Profile, error) {
 			FPS:         vec.Int("RateControl", "FrameRateLimit"),
 			BitrateKbps: vec.Int("RateControl", "BitrateLimit"),
 			PTZ:         p.Child("PTZConfiguration") != nil,
+			VideoSource: cleanText(p.Child("VideoSourceConfiguration").Attr("token"), maxToken),
 		})
 	}
 	if len(out) == 0 {
