@@ -41,6 +41,7 @@ type privacyPage struct {
 	eraseFrom, eraseTo, eraseReason     *widget.Entry
 	receipts                            *widget.Label
 
+	tabs    *container.AppTabs
 	cams    []CameraRow // as the Cameras page last listed them
 	view    RetentionView
 	loading bool // a change of allowLift comes from the service, not the user
@@ -114,34 +115,35 @@ func (p *privacyPage) build(checks []fyne.CanvasObject) fyne.CanvasObject {
 	eraseBtn.Importance = widget.DangerImportance
 
 	form := func(items ...*widget.FormItem) *widget.Form { return &widget.Form{Items: items} }
-	content := container.NewVBox(
-		bold(PagePrivacy),
-		p.summary[0], p.summary[1], p.summary[2], p.summary[3],
-		widget.NewSeparator(),
-		bold("Masking zones"),
+	// The sections are tabs under the summary: one long scrolled page
+	// cannot reach its end, as wrapped labels under-report their height.
+	section := func(objs ...fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewVScroll(container.NewVBox(objs...))
+	}
+	masks := section(
 		wrapped("Zones black out or pixelate what must not be seen, such as a neighbour's window or the street, in live view, playback, snapshots and exports."),
 		container.NewBorder(nil, nil, nil, container.NewHBox(edit, p.pushBtn), p.maskCam),
-		p.zoneList, p.support, p.pushResult, p.allowLift,
-		widget.NewSeparator(),
-		bold("Retention"),
+		p.zoneList, p.support, p.pushResult, p.allowLift)
+	retention := section(
 		p.recommended,
 		form(widget.NewFormItem("Camera", p.keepCam), widget.NewFormItem("Keep (days, or 12 h)", p.keep),
 			widget.NewFormItem("Reason", p.keepReason)),
 		container.NewHBox(saveKeep, toSettings),
-		p.retentionLines, p.limits,
-		widget.NewSeparator(),
-		bold("Erase now"),
+		p.retentionLines, p.limits)
+	erase := section(
 		wrapped("Erase a time range to honour a deletion request. It takes effect at once and cannot be undone; a receipt is kept."),
 		form(widget.NewFormItem("Cameras", p.eraseCam), widget.NewFormItem("From", p.eraseFrom),
 			widget.NewFormItem("To", p.eraseTo), widget.NewFormItem("Reason", p.eraseReason)),
 		container.NewHBox(eraseBtn),
-		p.receipts,
-		widget.NewSeparator(),
+		p.receipts)
+	p.tabs = container.NewAppTabs(
+		container.NewTabItem("Masking zones", masks),
+		container.NewTabItem("Retention", retention),
+		container.NewTabItem("Erase now", erase),
+		container.NewTabItem("Passwords and keys", section(checks...)),
 	)
-	for _, c := range checks {
-		content.Add(c)
-	}
-	return container.NewVScroll(content)
+	top := container.NewVBox(bold(PagePrivacy), p.summary[0], p.summary[1], p.summary[2], p.summary[3], widget.NewSeparator())
+	return container.NewBorder(top, nil, nil, nil, p.tabs)
 }
 
 // shown reloads the page's contents from the services.

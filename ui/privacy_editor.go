@@ -207,7 +207,7 @@ func (z *zoneEditor) save() {
 				return
 			}
 			z.status.SetText(fmt.Sprintf("Saved %d zone(s); they hold in live view, playback, snapshots and exports from now on.", len(zs)))
-			z.p.loadZones()
+			z.p.shown() // the zone list and the summary
 			z.refreshFrame()
 		})
 }
