@@ -40,11 +40,14 @@ type Core struct {
 
 	// mask is painted over every frame this Core renders (SetMask).
 	mask atomic.Pointer[zones.Mask]
-	// dw, dh are the video's display size, read at most every
-	// aspectEvery (and on every render until known); aspectAt is when.
-	// Guarded by mu.
-	dw, dh   int
-	aspectAt time.Time
+	// dims is the video's display size, dw<<32 | dh, as a goroutine last
+	// read it (readAspect); aspectAt is when that began (unix nanos), and
+	// aspectBusy is set while one runs. Render never reads a property
+	// itself: a property read waits for mpv's core, which is busy for
+	// long stretches while a stream opens or seeks.
+	dims       atomic.Uint64
+	aspectAt   atomic.Int64
+	aspectBusy atomic.Bool
 }
 
 // aspectEvery is how often render reads the video's display size again,
@@ -285,15 +288,30 @@ func (c *Core) render(dst *image.RGBA, r image.Rectangle, format string) (image.
 
 // fitLocked is the largest rectangle centred in r with the video's
 // display aspect: where render draws the frame. Until the size is known
-// it is r. Called with c.mu held.
+// it is r. It starts a fresh read of the size every aspectEvery (and, while
+// the size is unknown, at every render), never waiting for it. Called
+// with c.mu held.
 func (c *Core) fitLocked(r image.Rectangle) image.Rectangle {
-	if c.dw <= 0 || c.dh <= 0 || time.Since(c.aspectAt) >= aspectEvery {
-		var w, h int
-		fmt.Sscan(c.m.GetPropertyString("video-params/dw"), &w)
-		fmt.Sscan(c.m.GetPropertyString("video-params/dh"), &h)
-		c.dw, c.dh, c.aspectAt = w, h, time.Now()
+	d := c.dims.Load()
+	due := d == 0 || time.Since(time.Unix(0, c.aspectAt.Load())) >= aspectEvery
+	if due && c.aspectBusy.CompareAndSwap(false, true) {
+		c.aspectAt.Store(time.Now().UnixNano())
+		c.waits.Add(1) // Close waits for the read before freeing mpv
+		go c.readAspect(c.m)
 	}
-	return fitAspect(r, c.dw, c.dh)
+	return fitAspect(r, int(d>>32), int(d&0xffffffff))
+}
+
+// readAspect reads the video's display size into c.dims.
+func (c *Core) readAspect(m *mpv.Mpv) {
+	defer c.waits.Done()
+	defer c.aspectBusy.Store(false)
+	var w, h uint64
+	fmt.Sscan(m.GetPropertyString("video-params/dw"), &w)
+	fmt.Sscan(m.GetPropertyString("video-params/dh"), &h)
+	if w > 0 && h > 0 && w < 1<<31 && h < 1<<31 {
+		c.dims.Store(w<<32 | h)
+	}
 }
 
 // fitAspect centres the largest w:h rectangle in r (rounded to the

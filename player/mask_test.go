@@ -27,6 +27,18 @@ func renderFirst(t *testing.T, c *Core, img *image.RGBA, r image.Rectangle) {
 		if err := c.Render(img, r); err != nil {
 			t.Fatal(err)
 		}
+		// That render started reading the display size; once it is known
+		// the next render fits the frame's aspect.
+		for c.dims.Load() == 0 {
+			select {
+			case <-deadline:
+				t.Fatal("the video's display size was never read")
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+		if err := c.Render(img, r); err != nil {
+			t.Fatal(err)
+		}
 		return
 	}
 }
