@@ -102,9 +102,10 @@ func TestE2EMasksHoldOnTheWall(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, out := startApp(t, "--data-dir", dir, "--log-level", "debug")
-	l, _ := waitForWall(t, 2, 60*time.Second, out)
-	time.Sleep(time.Second)
-	checkWallZone(t, "sub stream", screenshot(t), l.pictures[0])
+	// Zones hold from a stream's first frame, so the first screenshot
+	// with every tile pictured is checked.
+	l, shot := waitForWall(t, 2, 60*time.Second, out)
+	checkWallZone(t, "sub stream", shot, l.pictures[0])
 
 	// Fill the wall with the masked camera: its main stream.
 	c := centre(l.pictures[0])
@@ -127,11 +128,11 @@ func TestE2EMasksHoldOnTheWall(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond)
-	full, _ := waitForWall(t, 1, 10*time.Second, out)
+	full, fullShot := waitForWall(t, 1, 10*time.Second, out)
 	if full.pictures[0].Dx() < l.pictures[0].Dx()*3/2 {
 		t.Fatalf("the filled tile is %v, no larger than the tile %v", full.pictures[0], l.pictures[0])
 	}
-	checkWallZone(t, "main stream filling the wall", screenshot(t), full.pictures[0])
+	checkWallZone(t, "main stream filling the wall", fullShot, full.pictures[0])
 	xdo(t, "key", "Escape")
 	time.Sleep(time.Second)
 

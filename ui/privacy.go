@@ -140,9 +140,14 @@ func (p *privacyPage) build(checks []fyne.CanvasObject) fyne.CanvasObject {
 		container.NewTabItem("Masking zones", masks),
 		container.NewTabItem("Retention", retention),
 		container.NewTabItem("Erase now", erase),
-		container.NewTabItem("Passwords and keys", section(checks...)),
 	)
+	// The keyring status and factory-password warnings stay in sight
+	// above the tabs: they are what to fix first.
 	top := container.NewVBox(bold(PagePrivacy), p.summary[0], p.summary[1], p.summary[2], p.summary[3], widget.NewSeparator())
+	for _, c := range checks {
+		top.Add(c)
+	}
+	top.Add(widget.NewSeparator())
 	return container.NewBorder(top, nil, nil, nil, p.tabs)
 }
 

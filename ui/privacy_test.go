@@ -311,7 +311,10 @@ func TestRetentionAboveTheRecommendationNeedsAReason(t *testing.T) {
 }
 
 func TestMaskEditorDoubleTapClosesAPolygon(t *testing.T) {
-	e, _ := newTestEditor(t, nil)
+	e, win := newTestEditor(t, nil)
+	if got := win.Canvas().Size(); got.Width < 320 || got.Height < 180 {
+		t.Fatalf("the editor's window is %v, want 320×180 for the taps below", got)
+	}
 	e.setTool(toolPolygon)
 	for _, p := range []fyne.Position{{X: 160, Y: 18}, {X: 288, Y: 90}, {X: 160, Y: 162}} {
 		test.TapAt(e, p)

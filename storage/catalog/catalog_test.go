@@ -18,8 +18,22 @@ func openTemp(t *testing.T) (*DB, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("close the catalogue: %v", err)
+		}
+	})
 	return db, dir
+}
+
+// tempDB is openTemp for a test that needs only the catalogue.
+func tempDB(t *testing.T) *DB {
+	t.Helper()
+	db, dir := openTemp(t)
+	if dir == "" {
+		t.Fatal("openTemp gave no directory")
+	}
+	return db
 }
 
 func TestSecondOpenIsLocked(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 )
 
 func TestErasuresNewestFirst(t *testing.T) {
-	db, _ := openTemp(t)
+	db := tempDB(t)
 	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	for i, reason := range []string{"first", "third", "second"} {
 		at := t0.Add(time.Duration([]int{0, 2, 1}[i]) * time.Hour)

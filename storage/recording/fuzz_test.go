@@ -58,7 +58,10 @@ func FuzzSegmentReader(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	id, _ := fx.store.Keys.Identity(context.Background(), row.KeyID())
+	id, err := fx.store.Keys.Identity(context.Background(), row.KeyID())
+	if err != nil {
+		f.Fatal(err)
+	}
 	want := expectOf(row)
 	want.size, want.sha256 = 0, "" // test the age and binding checks alone
 	f.Add(uint32(100), byte(1), uint32(0))
