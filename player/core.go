@@ -40,19 +40,14 @@ type Core struct {
 
 	// mask is painted over every frame this Core renders (SetMask).
 	mask atomic.Pointer[zones.Mask]
-	// dims is the video's display size, dw<<32 | dh, as a goroutine last
-	// read it (readAspect); aspectAt is when that began (unix nanos), and
-	// aspectBusy is set while one runs. Render never reads a property
-	// itself: a property read waits for mpv's core, which is busy for
-	// long stretches while a stream opens or seeks.
-	dims       atomic.Uint64
-	aspectAt   atomic.Int64
-	aspectBusy atomic.Bool
+	// dims is the video's display size, dw<<32 | dh: read by WaitEvent
+	// when mpv reports a video reconfiguration, which it does before it
+	// queues the first frame of a new size, or set by a still that knows
+	// its size. Render never reads a property itself: a property read
+	// waits for mpv's core, which is busy for long stretches while a
+	// stream opens or seeks.
+	dims atomic.Uint64
 }
-
-// aspectEvery is how often render reads the video's display size again,
-// to follow a stream that changes its aspect.
-const aspectEvery = time.Second
 
 // CoreOptions are libmpv options applied before initialisation, as
 // name=value pairs. Later entries override earlier ones.
@@ -199,19 +194,40 @@ func (c *Core) WaitEvent(timeout float64) *mpv.Event {
 	c.mu.Unlock()
 	defer c.waits.Done()
 	if wake == nil {
-		return m.WaitEvent(timeout)
+		return c.noteEvent(m, m.WaitEvent(timeout))
 	}
 	deadline := time.Now().Add(time.Duration(timeout * float64(time.Second)))
 	var buf [64]byte
 	for {
 		ev := m.WaitEvent(0)
 		if ev.EventID != mpv.EventNone || c.isClosed() || !time.Now().Before(deadline) {
-			return ev
+			return c.noteEvent(m, ev)
 		}
 		// mpv writes a byte for every new event, and for Wakeup, so an
 		// event that arrived since the call above ends the read at once.
 		wake.SetReadDeadline(deadline)
 		wake.Read(buf[:])
+	}
+}
+
+// noteEvent keeps the display size up to date from a video
+// reconfiguration event, on the caller's goroutine (the player's event
+// loop), and returns ev.
+func (c *Core) noteEvent(m *mpv.Mpv, ev *mpv.Event) *mpv.Event {
+	if ev != nil && ev.EventID == mpv.EventVideoReconfig {
+		var w, h int
+		fmt.Sscan(m.GetPropertyString("video-params/dw"), &w)
+		fmt.Sscan(m.GetPropertyString("video-params/dh"), &h)
+		c.setSize(w, h)
+	}
+	return ev
+}
+
+// setSize records the video's display size; a size that is not one (no
+// video, or a reconfiguration to none) leaves the last one in place.
+func (c *Core) setSize(w, h int) {
+	if w > 0 && h > 0 && w < 1<<31 && h < 1<<31 {
+		c.dims.Store(uint64(w)<<32 | uint64(h))
 	}
 }
 
@@ -223,10 +239,15 @@ func (c *Core) isClosed() bool {
 
 // HasNewFrame reports whether mpv has a frame not drawn yet. It does not
 // block, and it is cheap enough to call for every tile on every paint.
+//
+// Until the display size is known (WaitEvent has seen the video's
+// reconfiguration) it reports none and leaves mpv's frame waiting, so no
+// caller draws a frame stretched over the whole tile: the frame is drawn,
+// fitted, at the first call after the size arrives.
 func (c *Core) HasNewFrame() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.closed {
+	if c.closed || c.dims.Load() == 0 {
 		return false
 	}
 	fresh := c.rc.Update()&mpv.RenderUpdateFrame != 0
@@ -271,7 +292,8 @@ func (c *Core) render(dst *image.RGBA, r image.Rectangle, format string) (image.
 		c.mu.Unlock()
 		return r, ErrClosed
 	}
-	v := c.fitLocked(r)
+	d := c.dims.Load()
+	v := fitAspect(r, int(d>>32), int(d&0xffffffff))
 	off := dst.PixOffset(v.Min.X, v.Min.Y)
 	end := dst.PixOffset(v.Max.X-1, v.Max.Y-1) + 4
 	err := c.rc.RenderSW(v.Dx(), v.Dy(), dst.Stride, format, dst.Pix[off:end])
@@ -284,34 +306,6 @@ func (c *Core) render(dst *image.RGBA, r image.Rectangle, format string) (image.
 	}
 	c.mask.Load().Apply(dst, v, format == "bgr0")
 	return r, nil
-}
-
-// fitLocked is the largest rectangle centred in r with the video's
-// display aspect: where render draws the frame. Until the size is known
-// it is r. It starts a fresh read of the size every aspectEvery (and, while
-// the size is unknown, at every render), never waiting for it. Called
-// with c.mu held.
-func (c *Core) fitLocked(r image.Rectangle) image.Rectangle {
-	d := c.dims.Load()
-	due := d == 0 || time.Since(time.Unix(0, c.aspectAt.Load())) >= aspectEvery
-	if due && c.aspectBusy.CompareAndSwap(false, true) {
-		c.aspectAt.Store(time.Now().UnixNano())
-		c.waits.Add(1) // Close waits for the read before freeing mpv
-		go c.readAspect(c.m)
-	}
-	return fitAspect(r, int(d>>32), int(d&0xffffffff))
-}
-
-// readAspect reads the video's display size into c.dims.
-func (c *Core) readAspect(m *mpv.Mpv) {
-	defer c.waits.Done()
-	defer c.aspectBusy.Store(false)
-	var w, h uint64
-	fmt.Sscan(m.GetPropertyString("video-params/dw"), &w)
-	fmt.Sscan(m.GetPropertyString("video-params/dh"), &h)
-	if w > 0 && h > 0 && w < 1<<31 && h < 1<<31 {
-		c.dims.Store(w<<32 | h)
-	}
 }
 
 // fitAspect centres the largest w:h rectangle in r (rounded to the

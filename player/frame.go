@@ -182,6 +182,7 @@ func renderStill(c *Core, width int) (*image.RGBA, error) {
 	if w <= 0 || h <= 0 {
 		return nil, fmt.Errorf("footage has no video")
 	}
+	c.setSize(w, h)
 	if width > 0 {
 		h = max(1, (h*width+w/2)/w)
 		w = width

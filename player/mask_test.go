@@ -10,37 +10,25 @@ import (
 	"nightjar/internal/zones"
 )
 
-// renderFirst renders c's first frame into r of img.
+// renderFirst renders c's first frame into r of img, following mpv's
+// events as a player's loop does: the first frame HasNewFrame reports
+// comes after the video's reconfiguration, so it is drawn fitted.
 func renderFirst(t *testing.T, c *Core, img *image.RGBA, r image.Rectangle) {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
-		select {
-		case <-c.Frames():
-		case <-time.After(50 * time.Millisecond):
-		case <-deadline:
-			t.Fatal("no frame rendered within 10 s")
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if ev := c.WaitEvent(0.05); ev == nil {
+			t.Fatal("the core closed")
 		}
-		if c.Property("video-params/dw") == "" || !c.HasNewFrame() {
+		if !c.HasNewFrame() {
 			continue
-		}
-		if err := c.Render(img, r); err != nil {
-			t.Fatal(err)
-		}
-		// That render started reading the display size; once it is known
-		// the next render fits the frame's aspect.
-		for c.dims.Load() == 0 {
-			select {
-			case <-deadline:
-				t.Fatal("the video's display size was never read")
-			case <-time.After(10 * time.Millisecond):
-			}
 		}
 		if err := c.Render(img, r); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
+	t.Fatal("no frame rendered within 10 s")
 }
 
 func TestRenderPaintsZonesOnTheFittedFrame(t *testing.T) {

@@ -35,6 +35,7 @@ func Snapshot(ctx context.Context, url string, mask *zones.Mask) (*image.RGBA, e
 		var w, h int
 		fmt.Sscan(c.Property("video-params/w"), &w)
 		fmt.Sscan(c.Property("video-params/h"), &h)
+		c.setSize(w, h) // the still is w×h, whatever its display aspect
 		if w <= 0 || h <= 0 || !c.HasNewFrame() {
 			continue
 		}

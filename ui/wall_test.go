@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,17 +58,23 @@ func (p *fakePTZ) Home()            { p.calls = append(p.calls, "home") }
 func (p *fakePTZ) GotoPreset(n int) { p.calls = append(p.calls, fmt.Sprintf("goto %d", n)) }
 func (p *fakePTZ) SetPreset(n int)  { p.calls = append(p.calls, fmt.Sprintf("set %d", n)) }
 
-func newTestWall(t *testing.T) (*Wall, []*fakeSource, *fakePTZ) {
+// newTestWall makes a two-tile wall; edit, if given, changes the streams
+// before the wall starts (its pump reads them on a goroutine of its own).
+func newTestWall(t *testing.T, edit ...func([]LiveStream)) (*Wall, []*fakeSource, *fakePTZ) {
 	test.NewTempApp(t)
 	srcs := []*fakeSource{
 		{state: TilePlaying, col: color.RGBA{200, 30, 30, 255}},
 		{state: TilePlaying, col: color.RGBA{30, 200, 30, 255}},
 	}
 	ptz := &fakePTZ{}
-	w := NewWall([]LiveStream{
+	streams := []LiveStream{
 		{ID: "a", Name: "Door", Source: srcs[0], PTZ: ptz, FactoryPassword: true},
 		{ID: "b", Name: "Yard", Source: srcs[1]},
-	}, WallConfig{})
+	}
+	for _, e := range edit {
+		e(streams)
+	}
+	w := NewWall(streams, WallConfig{})
 	t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(400, 200))
 	return w, srcs, ptz
@@ -193,8 +200,9 @@ func TestLayouts(t *testing.T) {
 }
 
 func TestSnapshotKeyShowsWhereItWent(t *testing.T) {
-	w, _, _ := newTestWall(t)
-	w.streams[0].Snapshot = func(ctx context.Context) (string, error) { return "/data/snapshots/Door.png", nil }
+	w, _, _ := newTestWall(t, func(s []LiveStream) {
+		s[0].Snapshot = func(ctx context.Context) (string, error) { return "/data/snapshots/Door.png", nil }
+	})
 	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyS})
 	if got := w.ToastText(); got != "Snapshot saved: /data/snapshots/Door.png" {
 		t.Fatalf("toast %q", got)
@@ -204,9 +212,10 @@ func TestSnapshotKeyShowsWhereItWent(t *testing.T) {
 // TestFailureToastsSayWhatToDo: a failed snapshot or recording says what
 // happened and what to do next.
 func TestFailureToastsSayWhatToDo(t *testing.T) {
-	w, _, _ := newTestWall(t)
-	w.streams[0].Snapshot = func(ctx context.Context) (string, error) { return "", errors.New("camera did not answer") }
-	w.streams[0].ToggleRecord = func(context.Context) (bool, error) { return false, errors.New("disk full") }
+	w, _, _ := newTestWall(t, func(s []LiveStream) {
+		s[0].Snapshot = func(ctx context.Context) (string, error) { return "", errors.New("camera did not answer") }
+		s[0].ToggleRecord = func(context.Context) (bool, error) { return false, errors.New("disk full") }
+	})
 	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyS})
 	if got := w.ToastText(); !strings.Contains(got, "camera did not answer") || !strings.Contains(got, "press S again") {
 		t.Errorf("snapshot toast %q lacks the error or what to do", got)
@@ -293,25 +302,28 @@ func TestMainStreamFollowsTileSize(t *testing.T) {
 // TestRecordKeyTogglesAndShowsDot: R on the selected tile starts manual
 // recording, the tile shows the red REC mark, and R again stops it.
 func TestRecordKeyTogglesAndShowsDot(t *testing.T) {
-	w, _, _ := newTestWall(t)
-	on := false
-	w.streams[0].Recording = func() bool { return on }
-	w.streams[0].ToggleRecord = func(context.Context) (bool, error) { on = !on; return on, nil }
+	// The wall's pump reads Recording on its own goroutine, as it does
+	// with a real recorder's.
+	var rec atomic.Bool
+	w, _, _ := newTestWall(t, func(s []LiveStream) {
+		s[0].Recording = rec.Load
+		s[0].ToggleRecord = func(context.Context) (bool, error) { on := !rec.Load(); rec.Store(on); return on, nil }
+	})
 	w.Select(0)
 	w.updateOverlays()
 	if got := w.RecordText(0); got != "" {
 		t.Fatalf("REC shown before recording: %q", got)
 	}
 	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyR})
-	if !on || w.RecordText(0) != "● REC" || w.ToastText() != "Recording Door (R stops)" {
-		t.Fatalf("after R: on=%v mark=%q toast=%q", on, w.RecordText(0), w.ToastText())
+	if !rec.Load() || w.RecordText(0) != "● REC" || w.ToastText() != "Recording Door (R stops)" {
+		t.Fatalf("after R: on=%v mark=%q toast=%q", rec.Load(), w.RecordText(0), w.ToastText())
 	}
 	if w.RecordText(1) != "" {
 		t.Errorf("the other tile shows %q", w.RecordText(1))
 	}
 	w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyR})
-	if on || w.RecordText(0) != "" || w.ToastText() != "Stopped recording Door" {
-		t.Fatalf("after second R: on=%v mark=%q toast=%q", on, w.RecordText(0), w.ToastText())
+	if rec.Load() || w.RecordText(0) != "" || w.ToastText() != "Stopped recording Door" {
+		t.Fatalf("after second R: on=%v mark=%q toast=%q", rec.Load(), w.RecordText(0), w.ToastText())
 	}
 }
 
