@@ -77,7 +77,7 @@ func EncodeClip(ctx context.Context, opts ClipOptions) (res ClipResult, err erro
 			os.Remove(opts.Out)
 		}
 	}()
-	w, h, frame, err := probeSize(ctx, pieces[0].URL)
+	w, h, frame, colour, err := probeSize(ctx, pieces[0].URL)
 	if err != nil {
 		return res, fmt.Errorf("encode clip: %w", err)
 	}
@@ -87,7 +87,7 @@ func EncodeClip(ctx context.Context, opts ClipOptions) (res ClipResult, err erro
 		return res, fmt.Errorf("encode clip: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	graph, err := maskGraph(grownLayers(opts.Mask.Layers(w, h), exportMargin), tmp)
+	graph, err := maskGraph(grownLayers(opts.Mask.Layers(w, h), exportMargin), tmp, colour)
 	if err != nil {
 		return res, fmt.Errorf("encode clip: %w", err)
 	}
@@ -169,25 +169,30 @@ func earlier(a, b time.Time) time.Time {
 	return b
 }
 
-// probeSize opens url and reads its video's size and frame length (40 ms
-// when the container does not say).
-func probeSize(ctx context.Context, url string) (w, h int, frame time.Duration, err error) {
+// colourSpace is how a video's YUV encodes colour: FFmpeg's names for
+// the matrix and the range, so a solid zone's RGB colour is converted
+// the way the decoder will convert it back.
+type colourSpace struct{ matrix, levels string }
+
+// probeSize opens url and reads its video's size, frame length (40 ms
+// when the container does not say) and colour space.
+func probeSize(ctx context.Context, url string) (w, h int, frame time.Duration, cs colourSpace, err error) {
 	c, err := NewCore(CoreOptions{"pause": "yes"})
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, cs, err
 	}
 	defer c.Close()
 	if err := c.Command("loadfile", url); err != nil {
-		return 0, 0, 0, fmt.Errorf("open footage: %w", err)
+		return 0, 0, 0, cs, fmt.Errorf("open footage: %w", err)
 	}
 	for ctx.Err() == nil {
 		ev := c.WaitEvent(0.05)
 		if ev == nil {
-			return 0, 0, 0, ErrClosed
+			return 0, 0, 0, cs, ErrClosed
 		}
 		if ev.EventID == mpv.EventEnd {
 			if ef := ev.EndFile(); ef.Reason == mpv.EndFileError {
-				return 0, 0, 0, fmt.Errorf("open footage: %w", ef.Error)
+				return 0, 0, 0, cs, fmt.Errorf("open footage: %w", ef.Error)
 			}
 		}
 		if d := c.dims.Load(); d != 0 {
@@ -195,10 +200,20 @@ func probeSize(ctx context.Context, url string) (w, h int, frame time.Duration, 
 			if fps, err := strconv.ParseFloat(c.Property("container-fps"), 64); err == nil && fps >= 1 && fps <= 300 {
 				frame = time.Duration(float64(time.Second) / fps)
 			}
-			return int(d >> 32), int(d & 0xffffffff), frame, nil
+			cs = colourSpace{matrix: "bt601", levels: "tv"}
+			switch c.Property("video-params/colormatrix") {
+			case "bt.709":
+				cs.matrix = "bt709"
+			case "bt.2020-ncl":
+				cs.matrix = "bt2020"
+			}
+			if c.Property("video-params/colorlevels") == "full" {
+				cs.levels = "pc"
+			}
+			return int(d >> 32), int(d & 0xffffffff), frame, cs, nil
 		}
 	}
-	return 0, 0, 0, fmt.Errorf("read the footage's size: %w", ctx.Err())
+	return 0, 0, 0, cs, fmt.Errorf("read the footage's size: %w", ctx.Err())
 }
 
 // exportMargin is how far a clip's zones reach past their edges, in
@@ -261,8 +276,9 @@ func growRGBA(img *image.RGBA, n int) *image.RGBA {
 // FFmpeg filter graph (from [in] to [out]) that lays them over each
 // frame: each pixelated zone is its block-aligned rectangle scaled down
 // by its block (area: each pixel the mean of a block) and up again,
-// cut to the zone's shape; the solid zones go over everything.
-func maskGraph(l zones.Layers, dir string) (string, error) {
+// cut to the zone's shape; the solid zones go over everything, in the
+// footage's colour space cs.
+func maskGraph(l zones.Layers, dir string, cs colourSpace) (string, error) {
 	if strings.ContainsAny(dir, `:'\[],;=`) {
 		return "", fmt.Errorf("temporary directory %q has a character the filter graph cannot take", dir)
 	}
@@ -296,7 +312,10 @@ func maskGraph(l zones.Layers, dir string) (string, error) {
 			return "", err
 		}
 		from := cur
-		g = append(g, fmt.Sprintf("movie=%s[s]", name), fmt.Sprintf("[%s][s]overlay=0:0:eof_action=repeat[%s]", from, next()))
+		// Converted to YUV as the footage's own decoder converts back, so
+		// the zone shows the colour asked for.
+		g = append(g, fmt.Sprintf("movie=%s,scale=out_color_matrix=%s:out_range=%s,format=yuva420p[s]", name, cs.matrix, cs.levels),
+			fmt.Sprintf("[%s][s]overlay=0:0:eof_action=repeat[%s]", from, next()))
 	}
 	g = append(g, "["+cur+"]format=yuv420p[out]")
 	return strings.Join(g, ";"), nil
