@@ -48,14 +48,18 @@ type App struct {
 	streamHook func(use, url string)
 
 	storeOnce sync.Once
-	store     *recording.Store
-	recorders *recorders
-	recordErr error // why recording could not start
-	playback  playbackState
-	maskOnce  sync.Once
-	maskHub   *maskHub
-	thumbOnce sync.Once
-	thumbs    *thumbCache // the Playback page's thumbnails, in memory only
+	// demoRing keeps a demo's export signing key for the run: a demo never
+	// writes into the user's keyring.
+	demoRing     *secrets.Store
+	demoRingOnce sync.Once
+	store        *recording.Store
+	recorders    *recorders
+	recordErr    error // why recording could not start
+	playback     playbackState
+	maskOnce     sync.Once
+	maskHub      *maskHub
+	thumbOnce    sync.Once
+	thumbs       *thumbCache // the Playback page's thumbnails, in memory only
 
 	closersMu sync.Mutex // services started on first use register late
 	closers   []closer

@@ -66,6 +66,16 @@ Commands:
                       goes (footage, whole days whose keys are destroyed,
                       bookmarks), asks, then erases and prints a receipt;
                       'erase receipts' lists the erasure record
+  export --camera ID [--camera ID…] --from T --to T --out FOLDER
+                      a signed evidence bundle: per camera an MP4 with its
+                      privacy zones burned in (--export-mask ID=rect:X,Y,W,H
+                      adds one for this export alone), manifest.json with
+                      the hash of every recorded segment used, its sshsig
+                      signature and VERIFY.txt; 'export key' prints the
+                      signer's fingerprint
+  verify BUNDLE [--signer SHA256:…]
+                      check a bundle's signature, hashes and files; needs
+                      neither a data dir nor a keyring
   retention           say what retention, the disk cap and the reserve
                       delete next, and when
   bench camsim        measure the simulator's CPU and memory
@@ -73,6 +83,7 @@ Commands:
   bench record        measure recording against ffmpeg -c copy on the same streams
   bench latency       measure glass-to-glass latency of the wall against libmpv (needs X)
   bench playback      measure seeks, synced playback CPU against mpv, speeds and thumbnails
+  bench export        one redacted export of a recorded file, to time against the ffmpeg command it prints
   version             print the version
   help                print this help
 
@@ -148,6 +159,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runErase(g, rest[1:], stdinConsole(), stdout, stderr)
 	case "retention":
 		return runRetention(g, rest[1:], stdout, stderr)
+	case "export":
+		return runExport(g, rest[1:], stdout, stderr)
+	case "verify":
+		return runVerify(rest[1:], stdout, stderr)
 	default:
 		return usageError(stderr, fmt.Sprintf("unknown command %q", cmd))
 	}

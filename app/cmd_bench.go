@@ -24,7 +24,7 @@ import (
 	"nightjar/devices/camsim"
 )
 
-const benchUsage = "usage: nightjar bench camsim [--cameras N] [--seconds S] | live [--tiles N] [--seconds S] [--masks N [--pairs P]] | record [--streams N] [--seconds S] [--sub] | latency [--samples N] | playback [--cameras N] [--record D] [--seeks N]"
+const benchUsage = "usage: nightjar bench camsim [--cameras N] [--seconds S] | live [--tiles N] [--seconds S] [--masks N [--pairs P]] | record [--streams N] [--seconds S] [--sub] | latency [--samples N] | playback [--cameras N] [--record D] [--seeks N] | export --input F.ts --out F.mp4 [--length D] [--zones N]"
 
 // runBench is 'nightjar bench WHAT'.
 func runBench(args []string, stdout, stderr io.Writer) int {
@@ -42,6 +42,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		return benchLatency(args[1:], stdout, stderr)
 	case "playback":
 		return benchPlayback(args[1:], stdout, stderr)
+	case "export":
+		return benchExport(args[1:], stdout, stderr)
 	default:
 		return usageErrorFor(stderr, "bench", fmt.Sprintf("unknown benchmark %q", args[0]), benchUsage)
 	}
