@@ -124,6 +124,11 @@ func EncodeClip(ctx context.Context, opts ClipOptions) (res ClipResult, err erro
 	if err := encode(ctx, settings, entries, opts.Progress); err != nil {
 		return res, fmt.Errorf("encode clip: %w", err)
 	}
+	// libmpv creates the file for everyone to read; footage is the
+	// user's alone.
+	if err := os.Chmod(opts.Out, 0o600); err != nil {
+		return res, fmt.Errorf("encode clip: %w", err)
+	}
 	return res, nil
 }
 

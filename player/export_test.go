@@ -130,6 +130,9 @@ func TestEncodeClipBurnsMasksAcrossAGap(t *testing.T) {
 	if last != 4*time.Second {
 		t.Errorf("last progress %v, want the whole 4 s", last)
 	}
+	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("the clip's mode: %v, %v; want 0600, the user's alone", st, err)
+	}
 	frames, dur, codec := probe(t, out)
 	// 100 frames of footage; the encoder may keep the copy of the last
 	// one that EncodeClip hands it to drop.
