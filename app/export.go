@@ -4,12 +4,9 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -239,32 +236,14 @@ func (a *App) exportCamera(ctx context.Context, url func(catalog.Segment) string
 // the catalogue, so a bundle never claims a hash its source no longer
 // has.
 func (a *App) checkSegmentHash(ctx context.Context, seg catalog.Segment) error {
-	f, err := os.Open(filepath.Join(a.recordingStore().Dir, seg.File))
+	_, got, err := evidence.HashFile(ctx, a.recordingStore().Dir, seg.File)
 	if err != nil {
-		return fmt.Errorf("export: open segment %s: %w", seg.File, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, ctxReader{ctx, f}); err != nil {
 		return fmt.Errorf("export: read segment %s: %w", seg.File, err)
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != seg.SHA256 {
+	if got != seg.SHA256 {
 		return fmt.Errorf("export: segment %s does not match the catalogue's hash: it changed on disk since it was recorded; run 'nightjar recordings verify'", seg.File)
 	}
 	return nil
-}
-
-// ctxReader stops a read loop once ctx is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 func manifestZone(z zones.Zone, exportOnly bool) evidence.Zone {

@@ -166,8 +166,9 @@ func TestExportBundleRoundTrip(t *testing.T) {
 	}
 }
 
-// TestExportLeavesNothingOnFailure: an export that cannot finish (here,
-// cancelled at once) leaves no bundle and no partial folder.
+// TestExportLeavesNothingOnFailure: an export that cannot finish
+// (cancelled, or from a segment changed on disk) leaves no bundle and no
+// partial folder.
 func TestExportLeavesNothingOnFailure(t *testing.T) {
 	if testing.Short() {
 		t.Skip("records a camera; runs without -short, as in make test")
@@ -195,6 +196,17 @@ func TestExportLeavesNothingOnFailure(t *testing.T) {
 	}
 	if len(left) != 0 {
 		t.Fatalf("the cancelled export left %v", left)
+	}
+	// A segment changed on disk since it was catalogued: the export
+	// refuses to claim the catalogue's hash for it, and names it.
+	seg := segmentsOf(t, a, ids[0])[0]
+	flipByte(t, a.recordingStore().Path(seg))
+	_, err = a.ExportBundle(context.Background(), exportRequest{Cameras: ids, From: t0, To: t0.Add(5 * time.Second), Out: filepath.Join(parent, "c")})
+	if err == nil || !strings.Contains(err.Error(), seg.File) || !strings.Contains(err.Error(), "does not match the catalogue") {
+		t.Fatalf("export of a changed segment: %v", err)
+	}
+	if left, err := os.ReadDir(parent); err != nil || len(left) != 0 {
+		t.Fatalf("the refused export left %v (%v)", left, err)
 	}
 }
 

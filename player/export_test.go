@@ -83,7 +83,10 @@ func probe(t *testing.T, file string) (frames int, dur float64, codec string) {
 		t.Fatalf("ffprobe %s: %v", file, err)
 	}
 	for _, l := range strings.Split(string(out), "\n") {
-		k, v, _ := strings.Cut(l, "=")
+		k, v, ok := strings.Cut(l, "=")
+		if !ok {
+			continue // the blank line after the last field
+		}
 		switch k {
 		case "nb_read_frames":
 			if frames, err = strconv.Atoi(v); err != nil {

@@ -131,7 +131,7 @@ func hashPayload(ctx context.Context, dir string) ([]File, error) {
 		if why := checkName(name); why != "" {
 			return nil, fmt.Errorf("file %q: %s", name, why)
 		}
-		size, sum, err := hashFile(ctx, dir, name)
+		size, sum, err := HashFile(ctx, dir, name)
 		if err != nil {
 			return nil, err
 		}
@@ -144,10 +144,10 @@ func hashPayload(ctx context.Context, dir string) ([]File, error) {
 // errNotRegular is a bundle entry that is a folder, a link or a device.
 var errNotRegular = errors.New("not a regular file")
 
-// hashFile returns the size and SHA-256 (hex) of the regular file name in
-// dir. It does not follow a symbolic link, and fails if the file is
+// HashFile returns the size and SHA-256 (hex) of the regular file name
+// (a path relative to dir) in dir, reading until ctx ends. It does not follow a symbolic link, and fails if the file is
 // swapped between the look and the open.
-func hashFile(ctx context.Context, dir, name string) (int64, string, error) {
+func HashFile(ctx context.Context, dir, name string) (int64, string, error) {
 	path := filepath.Join(dir, name)
 	before, err := os.Lstat(path)
 	if err != nil {

@@ -189,7 +189,7 @@ func TestSealCanceled(t *testing.T) {
 		t.Errorf("manifest.json after a canceled Seal: %v", err)
 	}
 	// The hashing itself stops, not only the writing after it.
-	if _, _, err := hashFile(ctx, dir, "cam2.mp4"); !errors.Is(err, context.Canceled) {
+	if _, _, err := HashFile(ctx, dir, "cam2.mp4"); !errors.Is(err, context.Canceled) {
 		t.Errorf("hashFile: %v, want context.Canceled", err)
 	}
 }

@@ -3,6 +3,7 @@ package evidence
 import (
 	"bytes"
 	"crypto/ed25519"
+	"strings"
 	"testing"
 )
 
@@ -83,7 +84,15 @@ func FuzzParseSums(f *testing.F) {
 	f.Add([]byte("0000000000000000000000000000000000000000000000000000000000000000  cam1.mp4\n"))
 	f.Add([]byte("ABCDEF0000000000000000000000000000000000000000000000000000000000 *../x\nshort\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		entries, _ := parseSums(b) // the problems are sentences; only the entries are checked here
+		entries, problems := parseSums(b)
+		// Every line is read as an entry or named as a problem.
+		lines := strings.Count(string(b), "\n")
+		if len(b) > 0 && b[len(b)-1] != '\n' {
+			lines++
+		}
+		if len(entries)+len(problems) != lines {
+			t.Fatalf("%d lines gave %d entries and %d problems", lines, len(entries), len(problems))
+		}
 		for _, e := range entries {
 			if checkName(e.name) != "" || !isHexSHA256(e.sha256) {
 				t.Fatalf("read %+v", e)

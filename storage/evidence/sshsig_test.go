@@ -31,7 +31,10 @@ func messages(t *testing.T) map[string][]byte {
 // bytes for the same key and message.
 func TestSignMatchesSSHKeygen(t *testing.T) {
 	dir := t.TempDir()
-	priv, _ := sshKeygenKey(t, dir, "key")
+	priv, pub := sshKeygenKey(t, dir, "key")
+	if !priv.Public().(ed25519.PublicKey).Equal(pub) {
+		t.Fatal("ssh-keygen's private and public key files do not match")
+	}
 	for name, msg := range messages(t) {
 		t.Run(name, func(t *testing.T) {
 			writeFile(t, filepath.Join(dir, name), msg)

@@ -304,7 +304,7 @@ func (v *verifier) hash(name string) hashed {
 		return h
 	}
 	var h hashed
-	h.size, h.sha256, h.err = hashFile(v.ctx, v.dir, name)
+	h.size, h.sha256, h.err = HashFile(v.ctx, v.dir, name)
 	v.hashes[name] = h
 	return h
 }
